@@ -1,0 +1,50 @@
+import { MAX_BATCH_SIZE } from './batch-api.constants.js';
+
+/**
+ * Lines up rows with the ids that were asked for: one slot per requested id, in the
+ * requested order, duplicates repeated, `undefined` where no row has that id. Rows
+ * come back from SQL in any order, so matching is by id, never by position.
+ */
+export function alignByIds<T>(
+  ids: readonly string[],
+  rows: Iterable<T>,
+  idOf: (row: T) => string,
+): Array<T | undefined> {
+  const byId = new Map<string, T>();
+  for (const row of rows) byId.set(idOf(row), row);
+  return ids.map((id) => byId.get(id));
+}
+
+/** The same, for one-to-many lookups: every requested key gets its (possibly empty) group. */
+export function groupByKeys<T>(
+  keys: readonly string[],
+  rows: Iterable<T>,
+  keyOf: (row: T) => string,
+): T[][] {
+  const groups = new Map<string, T[]>(keys.map((key) => [key, []]));
+  for (const row of rows) groups.get(keyOf(row))?.push(row);
+  return keys.map((key) => groups.get(key) ?? []);
+}
+
+export type BatchGetResult<K extends string, T> =
+  | ({ id: string } & { [key in K]: T })
+  | { id: string; error: { code: 'NOT_FOUND'; message: string } };
+
+/** Builds the `results` array of a batchGet response (DESIGN.md). */
+export function toBatchGetResults<K extends string, T extends { id: string }>(
+  resourceKey: K,
+  ids: readonly string[],
+  rows: Iterable<T>,
+): Array<BatchGetResult<K, T>> {
+  return alignByIds(ids, rows, (row) => row.id).map((row, index) =>
+    row === undefined
+      ? { id: ids[index]!, error: { code: 'NOT_FOUND' as const, message: `${resourceKey} ${ids[index]} does not exist` } }
+      : ({ id: row.id, [resourceKey]: row } as { id: string } & { [key in K]: T }),
+  );
+}
+
+/** The distinct ids of a batch, for the single SQL `IN` list. */
+export function distinctIds(ids: readonly string[]): string[] {
+  if (ids.length > MAX_BATCH_SIZE) throw new RangeError(`at most ${MAX_BATCH_SIZE} ids per batch`);
+  return [...new Set(ids)];
+}

@@ -1,0 +1,48 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { MAX_BATCH_SIZE, MAX_ID_LENGTH } from './batch-api.constants.js';
+
+/** One entity id: a non-empty string of at most MAX_ID_LENGTH characters. */
+export function IsEntityId(options: { description?: string } = {}) {
+  return applyDecorators(
+    ApiProperty({ type: String, maxLength: MAX_ID_LENGTH, example: '019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b', ...options }),
+    IsString(),
+    IsNotEmpty(),
+    MaxLength(MAX_ID_LENGTH),
+  );
+}
+
+/** A list of 1..MAX_BATCH_SIZE entity ids, as every batch method takes. */
+export function IsEntityIdBatch(options: { description?: string } = {}) {
+  return applyDecorators(
+    ApiProperty({ type: [String], minItems: 1, maxItems: MAX_BATCH_SIZE, ...options }),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(MAX_BATCH_SIZE),
+    IsString({ each: true }),
+    IsNotEmpty({ each: true }),
+    MaxLength(MAX_ID_LENGTH, { each: true }),
+  );
+}
+
+/** An optional ISO-8601 instant, e.g. 2026-01-31T00:00:00Z. Kept a string; services parse it. */
+export function IsOptionalInstant(description: string) {
+  return applyDecorators(
+    ApiProperty({ type: String, format: 'date-time', required: false, description }),
+    IsOptional(),
+    IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be an ISO-8601 date-time such as 2026-01-31T00:00:00Z' }),
+  );
+}
+
+/** An optional non-negative integer read from a query string. */
+export function IsOptionalCount(options: { description: string; default?: number; maximum?: number }) {
+  return applyDecorators(
+    ApiProperty({ type: Number, required: false, minimum: 0, ...options }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt({ message: '$property must be an integer' }),
+    Min(0),
+  );
+}

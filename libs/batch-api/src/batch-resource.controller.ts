@@ -1,0 +1,111 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, type Type } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { toBatchGetResults } from './align-by-id.util.js';
+import { BatchGetRequestDto, ListQueryDto, PAGING_FIELDS } from './batch-api.dto.js';
+import { KeysetPager, type KeysetWindow, type Versioned } from './keyset-pager.js';
+import { ProblemException } from './problem.exception.js';
+
+/**
+ * What a service writes to serve one resource under the batch contract: two queries.
+ * Everything else (validation, alignment, NOT_FOUND entries, page tokens, page sizes)
+ * is the library's.
+ */
+export interface BatchResourceSource<T extends Versioned, F = Record<string, unknown>> {
+  /** All rows with these ids, in any order, in one SQL query. Ids are distinct. */
+  findByIds(ids: readonly string[]): Promise<T[]>;
+  /** Up to `take` rows of the window in (updatedAt, id) order, matching the filters. */
+  findPage(window: KeysetWindow, take: number, filters: F): Promise<T[]>;
+}
+
+export interface BatchResourceOptions<Q extends ListQueryDto> {
+  /** Plural resource name, the path segment: `customers`. */
+  collection: string;
+  /** Singular name, the key of one resource in batch results: `customer`. */
+  resource: string;
+  /** The class that documents one resource in OpenAPI. */
+  model: Type<unknown>;
+  /** The list query with this resource's own filters; ListQueryDto when it has none. */
+  listQuery?: Type<Q>;
+  /** The provider that implements BatchResourceSource for this resource. */
+  source: Type<BatchResourceSource<Versioned, Omit<Q, (typeof PAGING_FIELDS)[number]>>>;
+}
+
+class NotFoundEntry {
+  @ApiProperty({ enum: ['NOT_FOUND'] })
+  code!: 'NOT_FOUND';
+  @ApiProperty()
+  message!: string;
+}
+
+/** A named class whose OpenAPI schema is built from `properties`. */
+function schemaClass(name: string, properties: Record<string, Parameters<typeof ApiProperty>[0]>): Type<unknown> {
+  const cls = { [name]: class {} }[name]!;
+  for (const [key, options] of Object.entries(properties)) ApiProperty(options)(cls.prototype, key);
+  return cls;
+}
+
+/**
+ * Declares the batch contract of DESIGN.md for one resource:
+ * `POST /v1/{rs}:batchGet`, `GET /v1/{rs}` (keyset pages) and `GET /v1/{rs}/{id}`.
+ * A service extends the returned class and adds its own writes:
+ *
+ *   @Controller('v1')
+ *   export class CustomersController extends BatchResourceController({ collection: 'customers', ... }) {}
+ */
+export function BatchResourceController<Q extends ListQueryDto = ListQueryDto>(options: BatchResourceOptions<Q>) {
+  const { collection, resource, model } = options;
+  const listQuery = options.listQuery ?? (ListQueryDto as Type<Q>);
+  const capital = collection[0]!.toUpperCase() + collection.slice(1);
+  const resultEntry = schemaClass(`${capital}BatchGetResult`, {
+    id: { type: String },
+    [resource]: { type: model, required: false, description: 'Present when the id exists.' },
+    error: { type: NotFoundEntry, required: false, description: 'Present when the id does not exist.' },
+  });
+  const batchGetResponse = schemaClass(`${capital}BatchGetResponse`, { results: { type: [resultEntry] } });
+  const listResponse = schemaClass(`${capital}ListResponse`, {
+    [collection]: { type: [model] },
+    nextPageToken: { type: String, required: false, description: 'Absent on the last page.' },
+  });
+
+  @ApiTags(collection)
+  @ApiExtraModels(model)
+  @Controller('v1')
+  class BatchResourceControllerBase {
+    constructor(
+      @Inject(options.source) readonly source: BatchResourceSource<Versioned, Omit<Q, (typeof PAGING_FIELDS)[number]>>,
+      @Inject(KeysetPager) readonly pager: KeysetPager,
+    ) {}
+
+    @Post(`${collection}\\:batchGet`)
+    @HttpCode(200)
+    @ApiOperation({ summary: `Get up to 1000 ${collection} by id`, description: 'One result per requested id, in the requested order; duplicates are repeated and unknown ids are NOT_FOUND entries.' })
+    @ApiOkResponse({ type: batchGetResponse })
+    async batchGet(@Body() body: BatchGetRequestDto) {
+      const rows = await this.source.findByIds([...new Set(body.ids)]);
+      return { results: toBatchGetResults(resource, body.ids, rows) };
+    }
+
+    @Get(collection)
+    @ApiOperation({ summary: `List ${collection} in (updatedAt, id) order`, description: 'Keyset pages; pass nextPageToken with the same filters to continue.' })
+    @ApiOkResponse({ type: listResponse })
+    async list(@Query() query: Q) {
+      const page = await this.pager.page(collection, query, (window, take, filters) => this.source.findPage(window, take, filters));
+      return { [collection]: page.items, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
+    }
+
+    @Get(`${collection}/:id`)
+    @ApiOperation({ summary: `Get one ${resource}` })
+    @ApiOkResponse({ type: model })
+    async get(@Param('id') id: string) {
+      const [row] = await this.source.findByIds([id]);
+      if (!row) throw ProblemException.notFound(resource, id);
+      return row;
+    }
+  }
+
+  // A generic parameter type is erased to Object; declare the real one so that the
+  // global ValidationPipe validates this resource's filters and OpenAPI documents them.
+  Reflect.defineMetadata('design:paramtypes', [listQuery], BatchResourceControllerBase.prototype, 'list');
+  return BatchResourceControllerBase;
+}
+

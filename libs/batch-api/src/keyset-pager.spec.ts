@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { effectivePageSize, KeysetPager, keysetWhere, type KeysetWindow, type Versioned } from './keyset-pager.js';
+
+const rows: Versioned[] = Array.from({ length: 7 }, (_, i) => ({ id: `id-${i}`, updatedAt: new Date(Date.UTC(2026, 0, 1 + Math.floor(i / 2))) }));
+
+/** An in-memory stand-in for the SQL of keysetWhere, to walk pages without a database. */
+function fetchFrom(all: Versioned[]) {
+  return async (window: KeysetWindow, take: number) =>
+    all
+      .filter((r) => r.updatedAt <= window.visibleUntil)
+      .filter((r) => !window.updatedSince || r.updatedAt >= window.updatedSince)
+      .filter((r) => !window.after || r.updatedAt > window.after.updatedAt || (r.updatedAt.getTime() === window.after.updatedAt.getTime() && r.id > window.after.id))
+      .slice(0, take);
+}
+
+describe('effectivePageSize', () => {
+  it('defaults absent and 0, keeps sizes up to 1000 and lowers larger ones', () => {
+    expect([undefined, 0, 1, 1000, 1001, 50_000].map(effectivePageSize)).toEqual([100, 100, 1, 1000, 1000, 1000]);
+  });
+});
+
+describe('keysetWhere', () => {
+  it('starts at the later of cursor and updatedSince and stays behind visibleUntil', () => {
+    const visibleUntil = new Date('2026-02-01T00:00:00Z');
+    const after = { updatedAt: new Date('2026-01-10T00:00:00Z'), id: 'b' };
+    expect(keysetWhere({ after, updatedSince: new Date('2026-01-05T00:00:00Z'), visibleUntil })).toEqual({
+      updatedAt: { lte: visibleUntil, gte: after.updatedAt },
+      OR: [{ updatedAt: { gt: after.updatedAt } }, { id: { gt: 'b' } }],
+    });
+    expect(keysetWhere({ visibleUntil })).toEqual({ updatedAt: { lte: visibleUntil } });
+  });
+});
+
+describe('KeysetPager', () => {
+  const pager = new KeysetPager({ pageTokenSecret: 'sixteen-characters!', safetyMarginMs: 0 });
+
+  it('walks every row once, and the exactly full last page has no next token', async () => {
+    const seen: string[] = [];
+    let pageToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await pager.page('things', { pageSize: 2, pageToken }, fetchFrom(rows.slice(0, 6)));
+      seen.push(...page.items.map((r) => r.id));
+      pageToken = page.nextPageToken;
+      pages++;
+    } while (pageToken);
+    expect(seen).toEqual(rows.slice(0, 6).map((r) => r.id));
+    expect(pages).toBe(3);
+  });
+
+  it('binds the token to the filters of the first page', async () => {
+    const first = await pager.page('things', { pageSize: 2, updatedSince: '2026-01-01T00:00:00Z' }, fetchFrom(rows));
+    await expect(pager.page('things', { pageSize: 2, pageToken: first.nextPageToken }, fetchFrom(rows))).rejects.toMatchObject({ code: 'INVALID_PAGE_TOKEN' });
+    const second = await pager.page('things', { pageSize: 2, pageToken: first.nextPageToken, updatedSince: '2026-01-01T00:00:00Z' }, fetchFrom(rows));
+    expect(second.items.map((r) => r.id)).toEqual(['id-2', 'id-3']);
+  });
+});

@@ -1,0 +1,93 @@
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { ProblemCode, ProblemException, type FieldViolation } from './problem.exception.js';
+
+/** An RFC 9457 problem document, with our `code` and the invalid fields. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: string;
+  errors?: readonly FieldViolation[];
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+const statusOfCode: Record<ProblemCode, number> = {
+  INVALID_ARGUMENT: HttpStatus.BAD_REQUEST,
+  INVALID_PAGE_TOKEN: HttpStatus.BAD_REQUEST,
+  PAYLOAD_TOO_LARGE: HttpStatus.BAD_REQUEST,
+  NOT_FOUND: HttpStatus.NOT_FOUND,
+  ALREADY_EXISTS: HttpStatus.CONFLICT,
+};
+
+const titleOfStatus: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+/** The error body-parser raises for unreadable bodies (invalid JSON, too large, bad charset). */
+interface BodyParserError {
+  type: string;
+  status: number;
+  limit?: number;
+  message: string;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return error instanceof Error && typeof (error as Partial<BodyParserError>).type === 'string' && typeof (error as Partial<BodyParserError>).status === 'number';
+}
+
+function problem(status: number, code: string, detail: string, errors?: readonly FieldViolation[]): ProblemDetails {
+  const title = titleOfStatus[status] ?? 'Error';
+  return { type: `https://tributary.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title, status, detail, code, ...(errors?.length ? { errors } : {}) };
+}
+
+/** Maps anything thrown while serving a request onto a problem document. */
+export function toProblemDetails(exception: unknown): ProblemDetails {
+  if (exception instanceof ProblemException) {
+    return problem(statusOfCode[exception.code], exception.code, exception.message, exception.violations);
+  }
+  if (isBodyParserError(exception)) {
+    if (exception.type === 'entity.too.large') {
+      const detail = `the request body is larger than the limit of ${exception.limit} bytes`;
+      return problem(HttpStatus.BAD_REQUEST, ProblemCode.payloadTooLarge, detail, [{ field: 'body', message: detail }]);
+    }
+    if (exception.type === 'entity.parse.failed') {
+      const detail = `the request body is not valid JSON: ${exception.message}`;
+      return problem(HttpStatus.BAD_REQUEST, ProblemCode.invalidArgument, detail, [{ field: 'body', message: detail }]);
+    }
+    return problem(exception.status, ProblemCode.invalidArgument, exception.message, [{ field: 'body', message: exception.message }]);
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const code = status === 404 ? ProblemCode.notFound : status < 500 ? ProblemCode.invalidArgument : 'INTERNAL';
+    return problem(status, code, exception.message);
+  }
+  return problem(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'the server failed to handle this request; it has been logged');
+}
+
+/** Every error of every service leaves as application/problem+json (RFC 9457). */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<{ originalUrl?: string; method?: string }>();
+    const response = http.getResponse<{
+      headersSent: boolean;
+      status(code: number): { type(value: string): { send(body: string): void } };
+    }>();
+    const details = { ...toProblemDetails(exception), instance: request.originalUrl };
+    if (details.status >= 500) this.logger.error({ err: exception, method: request.method, url: request.originalUrl }, 'request failed');
+    if (response.headersSent) return;
+    response.status(details.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(details));
+  }
+}
