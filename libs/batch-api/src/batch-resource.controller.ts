@@ -17,7 +17,9 @@ export interface BatchResourceSource<T extends Versioned, F = Record<string, unk
   findPage(window: KeysetWindow, take: number, filters: F): Promise<T[]>;
 }
 
-export interface BatchResourceOptions<Q extends ListQueryDto> {
+type Filters<Q> = Omit<Q, (typeof PAGING_FIELDS)[number]>;
+
+export interface BatchResourceOptions<S extends BatchResourceSource<Versioned, Filters<Q>>, Q extends ListQueryDto> {
   /** Plural resource name, the path segment: `customers`. */
   collection: string;
   /** Singular name, the key of one resource in batch results: `customer`. */
@@ -26,8 +28,8 @@ export interface BatchResourceOptions<Q extends ListQueryDto> {
   model: Type<unknown>;
   /** The list query with this resource's own filters; ListQueryDto when it has none. */
   listQuery?: Type<Q>;
-  /** The provider that implements BatchResourceSource for this resource. */
-  source: Type<BatchResourceSource<Versioned, Omit<Q, (typeof PAGING_FIELDS)[number]>>>;
+  /** The service that implements BatchResourceSource for this resource; controllers reach it as `this.service`. */
+  service: Type<S>;
 }
 
 class NotFoundEntry {
@@ -50,9 +52,13 @@ function schemaClass(name: string, properties: Record<string, Parameters<typeof 
  * A service extends the returned class and adds its own writes:
  *
  *   @Controller('v1')
- *   export class CustomersController extends BatchResourceController({ collection: 'customers', ... }) {}
+ *   export class CustomersController extends BatchResourceController({ collection: 'customers', service: CustomersService, ... }) {
+ *     @Post('customers') create(@Body() body: CreateCustomerDto) { return this.service.create(body); }
+ *   }
  */
-export function BatchResourceController<Q extends ListQueryDto = ListQueryDto>(options: BatchResourceOptions<Q>) {
+export function BatchResourceController<S extends BatchResourceSource<Versioned, Filters<Q>>, Q extends ListQueryDto = ListQueryDto>(
+  options: BatchResourceOptions<S, Q>,
+) {
   const { collection, resource, model } = options;
   const listQuery = options.listQuery ?? (ListQueryDto as Type<Q>);
   const capital = collection[0]!.toUpperCase() + collection.slice(1);
@@ -72,8 +78,8 @@ export function BatchResourceController<Q extends ListQueryDto = ListQueryDto>(o
   @Controller('v1')
   class BatchResourceControllerBase {
     constructor(
-      @Inject(options.source) readonly source: BatchResourceSource<Versioned, Omit<Q, (typeof PAGING_FIELDS)[number]>>,
-      @Inject(KeysetPager) readonly pager: KeysetPager,
+      @Inject(options.service) protected readonly service: S,
+      @Inject(KeysetPager) private readonly pager: KeysetPager,
     ) {}
 
     @Post(`${collection}\\:batchGet`)
@@ -81,7 +87,7 @@ export function BatchResourceController<Q extends ListQueryDto = ListQueryDto>(o
     @ApiOperation({ summary: `Get up to 1000 ${collection} by id`, description: 'One result per requested id, in the requested order; duplicates are repeated and unknown ids are NOT_FOUND entries.' })
     @ApiOkResponse({ type: batchGetResponse })
     async batchGet(@Body() body: BatchGetRequestDto) {
-      const rows = await this.source.findByIds([...new Set(body.ids)]);
+      const rows = await this.service.findByIds([...new Set(body.ids)]);
       return { results: toBatchGetResults(resource, body.ids, rows) };
     }
 
@@ -89,7 +95,7 @@ export function BatchResourceController<Q extends ListQueryDto = ListQueryDto>(o
     @ApiOperation({ summary: `List ${collection} in (updatedAt, id) order`, description: 'Keyset pages; pass nextPageToken with the same filters to continue.' })
     @ApiOkResponse({ type: listResponse })
     async list(@Query() query: Q) {
-      const page = await this.pager.page(collection, query, (window, take, filters) => this.source.findPage(window, take, filters));
+      const page = await this.pager.page(collection, query, (window, take, filters) => this.service.findPage(window, take, filters));
       return { [collection]: page.items, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
     }
 
@@ -97,7 +103,7 @@ export function BatchResourceController<Q extends ListQueryDto = ListQueryDto>(o
     @ApiOperation({ summary: `Get one ${resource}` })
     @ApiOkResponse({ type: model })
     async get(@Param('id') id: string) {
-      const [row] = await this.source.findByIds([id]);
+      const [row] = await this.service.findByIds([id]);
       if (!row) throw ProblemException.notFound(resource, id);
       return row;
     }

@@ -1,4 +1,4 @@
-import { NotFoundException } from '@nestjs/common';
+import { HttpException, NotFoundException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { toProblemDetails } from './problem-details.filter.js';
 import { ProblemException } from './problem.exception.js';
@@ -16,6 +16,12 @@ describe('toProblemDetails', () => {
   it('names the limit of an oversized body and answers 400', () => {
     const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413, limit: 1024 });
     expect(toProblemDetails(tooLarge)).toMatchObject({ status: 400, code: 'PAYLOAD_TOO_LARGE', errors: [{ field: 'body', message: expect.stringContaining('1024 bytes') }] });
+  });
+
+  it('unwraps the body-parser error that Nest wrapped in an HttpException', () => {
+    const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413, limit: 2048 });
+    const wrapped = new HttpException('request entity too large', 413, { cause: tooLarge });
+    expect(toProblemDetails(wrapped)).toMatchObject({ status: 400, code: 'PAYLOAD_TOO_LARGE', detail: expect.stringContaining('2048 bytes') });
   });
 
   it('answers 400 for a body that is not JSON', () => {

@@ -54,16 +54,16 @@ export function toProblemDetails(exception: unknown): ProblemDetails {
   if (exception instanceof ProblemException) {
     return problem(statusOfCode[exception.code], exception.code, exception.message, exception.violations);
   }
-  if (isBodyParserError(exception)) {
-    if (exception.type === 'entity.too.large') {
-      const detail = `the request body is larger than the limit of ${exception.limit} bytes`;
+  // Nest wraps body-parser's errors in an HttpException; the original says what was wrong.
+  const bodyError = isBodyParserError(exception) ? exception : exception instanceof HttpException && isBodyParserError(exception.cause) ? exception.cause : undefined;
+  if (bodyError) {
+    // Unreadable bodies are bad input like any other: 400, naming the body and the limit.
+    if (bodyError.type === 'entity.too.large') {
+      const detail = `the request body is larger than the limit of ${bodyError.limit} bytes`;
       return problem(HttpStatus.BAD_REQUEST, ProblemCode.payloadTooLarge, detail, [{ field: 'body', message: detail }]);
     }
-    if (exception.type === 'entity.parse.failed') {
-      const detail = `the request body is not valid JSON: ${exception.message}`;
-      return problem(HttpStatus.BAD_REQUEST, ProblemCode.invalidArgument, detail, [{ field: 'body', message: detail }]);
-    }
-    return problem(exception.status, ProblemCode.invalidArgument, exception.message, [{ field: 'body', message: exception.message }]);
+    const detail = bodyError.type === 'entity.parse.failed' ? `the request body is not valid JSON: ${bodyError.message}` : bodyError.message;
+    return problem(HttpStatus.BAD_REQUEST, ProblemCode.invalidArgument, detail, [{ field: 'body', message: detail }]);
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
+import { CustomersModule } from './customers/customers.module.js';
+import { CustomersDatabaseModule } from './database/customers-database.js';
+import { CustomersSeeder } from './seed/customers.seeder.js';
+
+@Module({})
+export class CustomersAppModule {
+  static register(config: ServiceConfig): DynamicModule {
+    return {
+      module: CustomersAppModule,
+      imports: [ServiceKitModule.forRoot(config), CustomersDatabaseModule, CustomersModule],
+      providers: [{ provide: SEEDER, useClass: CustomersSeeder }],
+    };
+  }
+}
+
+export const customersService: ServiceDefinition = {
+  service: 'customers',
+  about: { title: 'Tributary customers service', description: 'Owns customers. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.' },
+  module: (config) => CustomersAppModule.register(config),
+};

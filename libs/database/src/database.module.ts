@@ -1,0 +1,35 @@
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseHandle, type DatabaseLocation } from './database-handle.js';
+import { applyMigrations } from './migrations.js';
+import { projectPath } from './project-path.util.js';
+import { DATABASE_HANDLE } from './prisma.service.js';
+
+/**
+ * Opens a service's own database and brings its schema up to date before anything
+ * else starts: migrations from prisma/<service>/migrations are applied on every start.
+ */
+@Module({})
+export class DatabaseModule {
+  static forService(service: string, location: DatabaseLocation): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      providers: [
+        {
+          provide: DATABASE_HANDLE,
+          useFactory: async () => {
+            const handle = DatabaseHandle.open(location);
+            const applied = await applyMigrations(schemaFolderOf(service), handle.adapterFactory);
+            if (applied.length) new Logger('Database').log(`applied migrations ${applied.join(', ')} to ${handle.description}`);
+            return handle;
+          },
+        },
+      ],
+      exports: [DATABASE_HANDLE],
+    };
+  }
+}
+
+export function schemaFolderOf(service: string) {
+  return { schemaPath: projectPath('prisma', service, 'schema.prisma'), migrationsDir: projectPath('prisma', service, 'migrations') };
+}

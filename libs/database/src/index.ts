@@ -1,0 +1,5 @@
+export * from './database-handle.js';
+export * from './database.module.js';
+export * from './migrations.js';
+export * from './prisma.service.js';
+export * from './project-path.util.js';

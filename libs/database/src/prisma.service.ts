@@ -1,0 +1,57 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { DatabaseHandle } from './database-handle.js';
+
+export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+
+/** What the lifecycle needs of a generated Prisma client. */
+interface PrismaClientLike {
+  $connect(): Promise<void>;
+  $disconnect(): Promise<void>;
+  $on(event: 'query', listener: (event: { query: string; duration: number }) => void): void;
+  $executeRawUnsafe(query: string): Promise<number>;
+}
+
+type PrismaClientClass = new (options: { adapter: DatabaseHandle['adapterFactory']; log: Array<{ emit: 'event'; level: 'query' }> }) => PrismaClientLike;
+
+/**
+ * Turns a service's generated PrismaClient into its Nest provider: it connects when
+ * the module starts (failing fast), disconnects on shutdown, and counts its SQL
+ * statements so that tests and metrics can see how many queries a request cost.
+ *
+ *   @Injectable() export class CustomersDatabase extends PrismaService(PrismaClient) {}
+ */
+export function PrismaService<T extends PrismaClientClass>(Client: T) {
+  @Injectable()
+  class PrismaServiceBase extends (Client as PrismaClientClass) implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
+    private readonly logger = new Logger('Database');
+    /** SQL statements sent since start. */
+    queryCount = 0;
+
+    constructor(@Inject(DATABASE_HANDLE) readonly handle: DatabaseHandle) {
+      super({ adapter: handle.adapterFactory, log: [{ emit: 'event', level: 'query' }] });
+      this.$on('query', () => {
+        this.queryCount++;
+      });
+    }
+
+    async onModuleInit(): Promise<void> {
+      await this.$connect();
+      await this.$executeRawUnsafe('SELECT 1');
+      this.logger.log(`connected to ${this.handle.description}`);
+    }
+
+    async onModuleDestroy(): Promise<void> {
+      await this.$disconnect();
+    }
+
+    async onApplicationShutdown(): Promise<void> {
+      await this.handle.close();
+    }
+  }
+  return PrismaServiceBase as unknown as new (handle: DatabaseHandle) => InstanceType<T> & PrismaServiceBase;
+}
+
+/** The /health check of a service's database: one round trip. */
+export function databaseHealthCheck(database: { $executeRawUnsafe(query: string): Promise<number> }) {
+  return { name: 'database', check: () => database.$executeRawUnsafe('SELECT 1') };
+}

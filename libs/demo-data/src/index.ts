@@ -1,0 +1,3 @@
+export * from './demo-data.js';
+export * from './random.util.js';
+export * from './seed-progress.js';

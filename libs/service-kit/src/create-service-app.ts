@@ -1,0 +1,34 @@
+import { type DynamicModule, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
+import { Logger } from 'nestjs-pino';
+import type { ServiceConfig } from './service.config.js';
+
+export interface ServiceDescription {
+  title: string;
+  description: string;
+}
+
+/**
+ * Builds a service exactly as it runs in production, for main.ts and for tests alike:
+ * JSON bodies up to the configured limit, the strict validation pipe, problem+json
+ * errors, OpenAPI at /openapi.json with its docs page at /docs, graceful shutdown.
+ */
+export async function createServiceApp(module: DynamicModule, config: ServiceConfig, about: ServiceDescription): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(about.title).setDescription(about.description).setVersion('1').build(),
+  );
+  // swagger-ui is served from node_modules, so /docs works offline.
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', customSiteTitle: about.title });
+  return app;
+}

@@ -1,0 +1,61 @@
+import { Logger, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DEFAULT_DEMO_DATA, type DemoDataSpec, type SeedProgress } from '@tributary/demo-data';
+import { createServiceApp, type ServiceDescription } from './create-service-app.js';
+import { SEEDER, type Seeder } from './seeder.js';
+import { serviceConfigFromEnv, type ServiceConfig, type ServiceName } from './service.config.js';
+
+export interface ServiceDefinition {
+  service: ServiceName;
+  about: ServiceDescription;
+  module: (config: ServiceConfig) => DynamicModule;
+}
+
+/** Logs progress at most every 10% so that start-up output stays readable. */
+function loggedProgress(logger: Logger): SeedProgress {
+  const lastDecile = new Map<string, number>();
+  return (what, done, total) => {
+    const decile = total === 0 ? 10 : Math.floor((done / total) * 10);
+    if (lastDecile.get(what) === decile) return;
+    lastDecile.set(what, decile);
+    logger.log(`seeding ${what}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} (${decile * 10}%)`);
+  };
+}
+
+/** main.ts of every service: configure, migrate, seed an empty database, listen. */
+export async function runService(definition: ServiceDefinition): Promise<void> {
+  const config = serviceConfigFromEnv(definition.service);
+  const app = await createServiceApp(definition.module(config), config, definition.about);
+  await app.init();
+  const logger = new Logger(definition.service);
+  const seeder = app.get<Seeder>(SEEDER);
+  if (config.seedOnStart && (await seeder.isEmpty())) {
+    const started = performance.now();
+    await seeder.seed(DEFAULT_DEMO_DATA, loggedProgress(logger));
+    logger.log(`seeded the demo data set in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  await app.listen(config.port, '0.0.0.0');
+  logger.log(`${definition.service} listening on http://localhost:${config.port} (docs at /docs)`);
+}
+
+/** A message from a seeding child process to `npm run seed`. */
+export type SeedMessage = { type: 'progress'; service: ServiceName; what: string; done: number; total: number } | { type: 'done'; service: ServiceName; seconds: number };
+
+/**
+ * seed.ts of every service: replaces the service's rows with its part of the data set.
+ * Run by `npm run seed`, which passes the spec as JSON and draws the progress bars.
+ */
+export async function runSeed(definition: ServiceDefinition, spec: DemoDataSpec): Promise<void> {
+  const config = { ...serviceConfigFromEnv(definition.service), logLevel: 'warn' as const };
+  const app = await NestFactory.createApplicationContext(definition.module(config), { logger: ['error', 'warn'] });
+  const send = (message: SeedMessage) => (process.send ? process.send(message) : console.log(JSON.stringify(message)));
+  try {
+    const seeder = app.get<Seeder>(SEEDER);
+    const started = performance.now();
+    await seeder.wipe();
+    await seeder.seed(spec, (what, done, total) => send({ type: 'progress', service: definition.service, what, done, total }));
+    send({ type: 'done', service: definition.service, seconds: (performance.now() - started) / 1000 });
+  } finally {
+    await app.close();
+  }
+}
