@@ -6,6 +6,7 @@ export * from './batch-api.validators.js';
 export * from './batch-resource.controller.js';
 export * from './keyset-pager.js';
 export * from './page-token.codec.js';
+export * from './period.util.js';
 export * from './problem-details.filter.js';
 export * from './problem.exception.js';
 export * from './validation.util.js';

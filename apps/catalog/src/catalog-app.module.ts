@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
+import { CatalogDatabaseModule } from './database/catalog-database.js';
+import { ProductsModule } from './products/products.module.js';
+import { CatalogSeeder } from './seed/catalog.seeder.js';
+
+@Module({})
+export class CatalogAppModule {
+  static register(config: ServiceConfig): DynamicModule {
+    return {
+      module: CatalogAppModule,
+      imports: [ServiceKitModule.forRoot(config), CatalogDatabaseModule, ProductsModule],
+      providers: [{ provide: SEEDER, useClass: CatalogSeeder }],
+    };
+  }
+}
+
+export const catalogService: ServiceDefinition = {
+  service: 'catalog',
+  about: { title: 'Tributary catalog service', description: 'Owns products. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.' },
+  module: (config) => CatalogAppModule.register(config),
+};

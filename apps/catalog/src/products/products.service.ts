@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { keysetOrderBy, keysetWhere, ProblemException, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { uuidv7 } from 'uuidv7';
+import { CatalogDatabase } from '../database/catalog-database.js';
+import { Prisma, type Product } from '../generated/prisma/client.js';
+import type { CreateProductDto, ProductsListQueryDto, UpdateProductDto } from './product.dto.js';
+
+type ProductFilters = Pick<ProductsListQueryDto, 'category'>;
+
+@Injectable()
+export class ProductsService implements BatchResourceSource<Product, ProductFilters> {
+  constructor(private readonly db: CatalogDatabase) {}
+
+  findByIds(ids: readonly string[]): Promise<Product[]> {
+    return this.db.product.findMany({ where: { id: { in: [...ids] } } });
+  }
+
+  findPage(window: KeysetWindow, take: number, filters: ProductFilters): Promise<Product[]> {
+    return this.db.product.findMany({ where: { ...keysetWhere(window), category: filters.category }, orderBy: [...keysetOrderBy], take });
+  }
+
+  create(input: CreateProductDto): Promise<Product> {
+    return this.uniqueSkuOrThrow(input.sku, () => this.db.product.create({ data: { id: uuidv7(), ...input, updatedAt: new Date() } }));
+  }
+
+  async update(id: string, changes: UpdateProductDto): Promise<Product> {
+    const updated = await this.uniqueSkuOrThrow(changes.sku, () => this.db.product.updateManyAndReturn({ where: { id }, data: { ...changes, updatedAt: new Date() } }));
+    if (!updated[0]) throw ProblemException.notFound('product', id);
+    return updated[0];
+  }
+
+  private async uniqueSkuOrThrow<T>(sku: string | undefined, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        const message = `sku ${sku} belongs to another product`;
+        throw new ProblemException('ALREADY_EXISTS', message, [{ field: 'sku', message }]);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { periodOrThrow } from '@tributary/batch-api';
+import { OrdersDatabase } from '../database/orders-database.js';
+import { Prisma } from '../generated/prisma/client.js';
+import type { AggregateGrouping, AggregateOrdersRequestDto, OrderAggregateDto } from './orders-aggregate.dto.js';
+
+interface AggregateRow {
+  key: string | null;
+  currency: string;
+  revenue_cents: bigint;
+  order_count: bigint;
+  units: bigint;
+  customer_count: bigint;
+  first_placed_at: Date;
+  last_placed_at: Date;
+}
+
+/** Sums stay exact in SQL (bigint); they reach JSON as numbers while they fit 2^53. */
+function toSafeNumber(value: bigint, field: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) throw new RangeError(`${field} ${value} exceeds 2^53`);
+  return number;
+}
+
+const KEY_OF_ORDER: Record<Exclude<AggregateGrouping, 'product'>, Prisma.Sql> = {
+  customer: Prisma.sql`o.customer_id`,
+  month: Prisma.sql`to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY-MM')`,
+  none: Prisma.sql`NULL::text`,
+};
+
+/**
+ * Revenue, orders, units and customers over a period, computed where the orders are:
+ * one SQL statement, whatever the number of orders, so that reports never pull rows
+ * across the network to add them up.
+ */
+@Injectable()
+export class OrdersAggregateService {
+  constructor(private readonly db: OrdersDatabase) {}
+
+  async aggregate(request: AggregateOrdersRequestDto): Promise<OrderAggregateDto[]> {
+    const rows = await this.db.$queryRaw<AggregateRow[]>(this.sqlOf(request));
+    return rows.map((row) => ({
+      key: row.key,
+      currency: row.currency.trim(),
+      revenueCents: toSafeNumber(row.revenue_cents, 'revenueCents'),
+      orderCount: toSafeNumber(row.order_count, 'orderCount'),
+      units: toSafeNumber(row.units, 'units'),
+      customerCount: toSafeNumber(row.customer_count, 'customerCount'),
+      firstPlacedAt: row.first_placed_at,
+      lastPlacedAt: row.last_placed_at,
+    }));
+  }
+
+  private sqlOf(request: AggregateOrdersRequestDto): Prisma.Sql {
+    const where = this.whereOf(request);
+    const ranked = request.groupBy === 'customer' || request.groupBy === 'product';
+    const orderBy = ranked ? Prisma.sql`revenue_cents DESC, key, currency` : Prisma.sql`key, currency`;
+    const limit = request.limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${request.limit}`;
+    if (request.groupBy === 'product') {
+      // Revenue of a product is what its lines earned, not the totals of its orders.
+      return Prisma.sql`
+        SELECT l.product_id AS key, o.currency,
+               SUM(l.quantity::bigint * l.unit_price_cents)::bigint AS revenue_cents,
+               COUNT(DISTINCT o.id) AS order_count, SUM(l.quantity)::bigint AS units,
+               COUNT(DISTINCT o.customer_id) AS customer_count,
+               MIN(o.placed_at) AS first_placed_at, MAX(o.placed_at) AS last_placed_at
+        FROM orders o JOIN order_lines l ON l.order_id = o.id
+        ${where}
+        GROUP BY l.product_id, o.currency
+        ORDER BY ${orderBy} ${limit}`;
+    }
+    return Prisma.sql`
+      SELECT key, currency, SUM(total_cents)::bigint AS revenue_cents, COUNT(*) AS order_count,
+             SUM(units)::bigint AS units, COUNT(DISTINCT customer_id) AS customer_count,
+             MIN(placed_at) AS first_placed_at, MAX(placed_at) AS last_placed_at
+      FROM (
+        SELECT ${KEY_OF_ORDER[request.groupBy]} AS key, o.currency, o.total_cents, o.customer_id, o.placed_at, SUM(l.quantity) AS units
+        FROM orders o JOIN order_lines l ON l.order_id = o.id
+        ${where}
+        GROUP BY o.id
+      ) per_order
+      GROUP BY key, currency
+      ORDER BY ${orderBy} ${limit}`;
+  }
+
+  private whereOf(request: AggregateOrdersRequestDto): Prisma.Sql {
+    const period = periodOrThrow(request.placedFrom, request.placedTo, { from: 'placedFrom', to: 'placedTo' });
+    const conditions = [
+      period.gte && Prisma.sql`o.placed_at >= ${period.gte}`,
+      period.lt && Prisma.sql`o.placed_at < ${period.lt}`,
+      request.statuses && Prisma.sql`o.status::text = ANY(${request.statuses}::text[])`,
+      request.customerIds && Prisma.sql`o.customer_id = ANY(${request.customerIds}::text[])`,
+    ].filter((condition): condition is Prisma.Sql => Boolean(condition));
+    return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
+  }
+}

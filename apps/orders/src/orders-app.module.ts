@@ -1,0 +1,22 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
+import { OrdersDatabaseModule } from './database/orders-database.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { OrdersSeeder } from './seed/orders.seeder.js';
+
+@Module({})
+export class OrdersAppModule {
+  static register(config: ServiceConfig): DynamicModule {
+    return {
+      module: OrdersAppModule,
+      imports: [ServiceKitModule.forRoot(config), OrdersDatabaseModule, OrdersModule],
+      providers: [{ provide: SEEDER, useClass: OrdersSeeder }],
+    };
+  }
+}
+
+export const ordersService: ServiceDefinition = {
+  service: 'orders',
+  about: { title: 'Tributary orders service', description: 'Owns orders and their lines, and aggregates them for reports. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.' },
+  module: (config) => OrdersAppModule.register(config),
+};

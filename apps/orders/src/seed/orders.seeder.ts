@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { DemoDataSet, writeInBatches, type DemoDataSpec, type DemoOrder, type SeedProgress } from '@tributary/demo-data';
+import type { Seeder } from '@tributary/service-kit';
+import { OrdersDatabase } from '../database/orders-database.js';
+
+const BATCH_SIZE = 2000;
+
+@Injectable()
+export class OrdersSeeder implements Seeder {
+  constructor(private readonly db: OrdersDatabase) {}
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.db.order.findFirst({ select: { id: true } })) === null;
+  }
+
+  async wipe(): Promise<void> {
+    await this.db.$executeRaw`TRUNCATE orders, order_lines`;
+  }
+
+  async seed(spec: DemoDataSpec, progress: SeedProgress): Promise<void> {
+    const data = new DemoDataSet(spec);
+    await writeInBatches('orders', data.orders(), spec.orders, BATCH_SIZE, (batch) => this.insert(batch), progress);
+  }
+
+  /** An order batch and its lines in one transaction, each as one INSERT … SELECT FROM unnest(arrays). */
+  private async insert(orders: DemoOrder[]): Promise<void> {
+    const lines = orders.flatMap((order) => order.lines.map((line) => ({ orderId: order.id, ...line })));
+    await this.db.$transaction([
+      this.db.$executeRaw`
+        INSERT INTO orders (id, customer_id, placed_at, status, currency, total_cents, updated_at)
+        SELECT id, customer_id, placed_at, status::"OrderStatus", currency, total_cents, updated_at FROM unnest(
+          ${orders.map((o) => o.id)}::text[], ${orders.map((o) => o.customerId)}::text[], ${orders.map((o) => o.placedAt)}::timestamptz[],
+          ${orders.map((o) => o.status)}::text[], ${orders.map((o) => o.currency)}::text[], ${orders.map((o) => o.totalCents)}::int[],
+          ${orders.map((o) => o.updatedAt)}::timestamptz[]) AS t(id, customer_id, placed_at, status, currency, total_cents, updated_at)`,
+      this.db.$executeRaw`
+        INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)
+        SELECT * FROM unnest(
+          ${lines.map((l) => l.orderId)}::text[], ${lines.map((l) => l.lineNo)}::int[], ${lines.map((l) => l.productId)}::text[],
+          ${lines.map((l) => l.quantity)}::int[], ${lines.map((l) => l.unitPriceCents)}::int[])`,
+    ]);
+  }
+}
