@@ -19,6 +19,7 @@ export default defineConfig({
   test: {
     include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.e2e.ts'],
     env: { TZ: 'UTC' },
+    reporters: ['default', './test/support/summary-line.reporter.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },

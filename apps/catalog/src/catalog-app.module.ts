@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
-import { CatalogDatabaseModule } from './database/catalog-database.js';
+import { CatalogDatabase } from './database/catalog-database.js';
 import { ProductsModule } from './products/products.module.js';
 import { CatalogSeeder } from './seed/catalog.seeder.js';
 
@@ -9,7 +9,7 @@ export class CatalogAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: CatalogAppModule,
-      imports: [ServiceKitModule.forRoot(config), CatalogDatabaseModule, ProductsModule],
+      imports: [ServiceKitModule.forRoot(config, CatalogDatabase), ProductsModule],
       providers: [{ provide: SEEDER, useClass: CatalogSeeder }],
     };
   }

@@ -2,4 +2,4 @@ import 'reflect-metadata';
 import { runSeed } from '@tributary/service-kit';
 import { catalogService } from './catalog-app.module.js';
 
-await runSeed(catalogService, JSON.parse(process.argv[2]!, (key, value) => (key === 'until' ? new Date(value) : value)));
+await runSeed(catalogService);

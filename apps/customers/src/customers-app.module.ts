@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { CustomersModule } from './customers/customers.module.js';
-import { CustomersDatabaseModule } from './database/customers-database.js';
+import { CustomersDatabase } from './database/customers-database.js';
 import { CustomersSeeder } from './seed/customers.seeder.js';
 
 @Module({})
@@ -9,7 +9,7 @@ export class CustomersAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: CustomersAppModule,
-      imports: [ServiceKitModule.forRoot(config), CustomersDatabaseModule, CustomersModule],
+      imports: [ServiceKitModule.forRoot(config, CustomersDatabase), CustomersModule],
       providers: [{ provide: SEEDER, useClass: CustomersSeeder }],
     };
   }

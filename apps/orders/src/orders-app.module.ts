@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
-import { OrdersDatabaseModule } from './database/orders-database.js';
+import { OrdersDatabase } from './database/orders-database.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { OrdersSeeder } from './seed/orders.seeder.js';
 
@@ -9,7 +9,7 @@ export class OrdersAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: OrdersAppModule,
-      imports: [ServiceKitModule.forRoot(config), OrdersDatabaseModule, OrdersModule],
+      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule],
       providers: [{ provide: SEEDER, useClass: OrdersSeeder }],
     };
   }

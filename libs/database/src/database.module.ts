@@ -1,16 +1,18 @@
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { DatabaseHandle, type DatabaseLocation } from './database-handle.js';
 import { applyMigrations } from './migrations.js';
 import { projectPath } from './project-path.util.js';
-import { DATABASE_HANDLE } from './prisma.service.js';
+import { DATABASE_HANDLE, SERVICE_DATABASE } from './prisma.service.js';
 
 /**
  * Opens a service's own database and brings its schema up to date before anything
  * else starts: migrations from prisma/<service>/migrations are applied on every start.
+ * The service's PrismaService is injectable by its class and, for shared code such as
+ * /health, as SERVICE_DATABASE.
  */
 @Module({})
 export class DatabaseModule {
-  static forService(service: string, location: DatabaseLocation): DynamicModule {
+  static forService(service: string, location: DatabaseLocation, database: Type<unknown>): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
@@ -24,8 +26,10 @@ export class DatabaseModule {
             return handle;
           },
         },
+        database,
+        { provide: SERVICE_DATABASE, useExisting: database },
       ],
-      exports: [DATABASE_HANDLE],
+      exports: [DATABASE_HANDLE, database, SERVICE_DATABASE],
     };
   }
 }

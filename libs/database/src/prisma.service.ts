@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDe
 import type { DatabaseHandle } from './database-handle.js';
 
 export const DATABASE_HANDLE = Symbol('DATABASE_HANDLE');
+/** The service's own PrismaService, for code that works on any service's database. */
+export const SERVICE_DATABASE = Symbol('SERVICE_DATABASE');
 
 /** What the lifecycle needs of a generated Prisma client. */
 interface PrismaClientLike {
@@ -51,7 +53,5 @@ export function PrismaService<T extends PrismaClientClass>(Client: T) {
   return PrismaServiceBase as unknown as new (handle: DatabaseHandle) => InstanceType<T> & PrismaServiceBase;
 }
 
-/** The /health check of a service's database: one round trip. */
-export function databaseHealthCheck(database: { $executeRawUnsafe(query: string): Promise<number> }) {
-  return { name: 'database', check: () => database.$executeRawUnsafe('SELECT 1') };
-}
+/** What code that works on any service's database may use of it. */
+export type ServiceDatabase = PrismaClientLike & { queryCount: number; handle: DatabaseHandle };

@@ -45,7 +45,9 @@ export type SeedMessage = { type: 'progress'; service: ServiceName; what: string
  * seed.ts of every service: replaces the service's rows with its part of the data set.
  * Run by `npm run seed`, which passes the spec as JSON and draws the progress bars.
  */
-export async function runSeed(definition: ServiceDefinition, spec: DemoDataSpec): Promise<void> {
+export async function runSeed(definition: ServiceDefinition, specJson = process.argv[2]): Promise<void> {
+  if (!specJson) throw new Error('usage: seed.js <spec as JSON>; run it through `npm run seed`');
+  const spec: DemoDataSpec = JSON.parse(specJson, (key, value) => (key === 'until' ? new Date(value) : value));
   const config = { ...serviceConfigFromEnv(definition.service), logLevel: 'warn' as const };
   const app = await NestFactory.createApplicationContext(definition.module(config), { logger: ['error', 'warn'] });
   const send = (message: SeedMessage) => (process.send ? process.send(message) : console.log(JSON.stringify(message)));

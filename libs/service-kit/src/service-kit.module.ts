@@ -1,8 +1,8 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { BatchApiModule } from '@tributary/batch-api';
-import { DatabaseModule } from '@tributary/database';
+import { DatabaseModule, SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
 import { LoggerModule } from 'nestjs-pino';
-import { HealthController } from './health.controller.js';
+import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health.controller.js';
 import type { ServiceConfig } from './service.config.js';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
@@ -10,12 +10,12 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 /** What every service has: its config, its database, request logs, paging, /health. */
 @Module({})
 export class ServiceKitModule {
-  static forRoot(config: ServiceConfig): DynamicModule {
+  static forRoot(config: ServiceConfig, database: Type<ServiceDatabase>): DynamicModule {
     return {
       module: ServiceKitModule,
       global: true,
       imports: [
-        DatabaseModule.forService(config.service, config.database),
+        DatabaseModule.forService(config.service, config.database, database),
         BatchApiModule.forRoot({ pageTokenSecret: config.pageTokenSecret, safetyMarginMs: config.listSafetyMarginMs }),
         LoggerModule.forRoot({
           pinoHttp: {
@@ -28,7 +28,14 @@ export class ServiceKitModule {
         }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        {
+          provide: HEALTH_CHECKS,
+          useFactory: (db: ServiceDatabase): HealthCheck[] => [{ name: 'database', check: () => db.$executeRawUnsafe('SELECT 1') }],
+          inject: [SERVICE_DATABASE],
+        },
+      ],
       exports: [SERVICE_CONFIG],
     };
   }

@@ -1,0 +1,106 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalogService } from '../apps/catalog/src/catalog-app.module.js';
+import { customersService } from '../apps/customers/src/customers-app.module.js';
+import { ordersService } from '../apps/orders/src/orders-app.module.js';
+import { startService, TEST_DATA, type ServiceUnderTest } from './support/service-under-test.js';
+import { TestDatabases } from './support/test-databases.js';
+
+const databases = new TestDatabases();
+const services = [
+  { definition: customersService, collection: 'customers', resource: 'customer', table: 'customers' },
+  { definition: catalogService, collection: 'products', resource: 'product', table: 'products' },
+  { definition: ordersService, collection: 'orders', resource: 'order', table: 'orders' },
+] as const;
+const running = new Map<string, ServiceUnderTest>();
+
+beforeAll(async () => {
+  for (const { definition, collection } of services) running.set(collection, await startService(definition, databases, { data: TEST_DATA }));
+});
+
+afterAll(async () => {
+  for (const service of running.values()) await service.close();
+  await databases.dropAll();
+});
+
+describe.each(services)('POST /v1/$collection:batchGet', ({ collection, resource, table }) => {
+  const service = () => running.get(collection)!;
+  const idsInTable = async (limit: number) =>
+    (await service().db.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id FROM ${table} ORDER BY id LIMIT ${limit}`)).map((row) => row.id);
+
+  it('answers one result per requested id, in the requested order, repeating duplicates and marking unknown ids NOT_FOUND', async () => {
+    const [a, b, c] = await idsInTable(3);
+    const ids = [c!, 'no-such-id', a!, c!, b!];
+    const response = await request(service().http).post(`/v1/${collection}:batchGet`).send({ ids }).expect(200);
+    expect(response.body.results.map((r: { id: string }) => r.id)).toEqual(ids);
+    expect(response.body.results[0][resource].id).toBe(c);
+    expect(response.body.results[1]).toEqual({ id: 'no-such-id', error: { code: 'NOT_FOUND', message: `${resource} no-such-id does not exist` } });
+    expect(response.body.results[3]).toEqual(response.body.results[0]);
+    expect(response.body.results[4][resource].id).toBe(b);
+  });
+
+  it('takes 1000 ids and answers with one SQL statement, as it does for one id', async () => {
+    const ids = await idsInTable(1000);
+    expect(ids).toHaveLength(1000);
+    const before = service().db.queryCount;
+    await request(service().http).post(`/v1/${collection}:batchGet`).send({ ids: [ids[0]] }).expect(200);
+    const afterOne = service().db.queryCount;
+    const response = await request(service().http).post(`/v1/${collection}:batchGet`).send({ ids }).expect(200);
+    expect(afterOne - before).toBe(1);
+    expect(service().db.queryCount - afterOne).toBe(1);
+    expect(response.body.results).toHaveLength(1000);
+    expect(response.body.results.every((r: Record<string, { id: string }>, i: number) => r[resource]?.id === ids[i])).toBe(true);
+  });
+
+  it('refuses 1001 ids with a problem that names the field and the limit', async () => {
+    const ids = Array.from({ length: 1001 }, (_, i) => `id-${i}`);
+    const response = await request(service().http).post(`/v1/${collection}:batchGet`).send({ ids }).expect(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.body.errors).toContainEqual({ field: 'ids', message: 'ids must contain no more than 1000 elements' });
+  });
+
+  it('GET /v1/{rs}/{id} returns one resource, and a 404 problem for an unknown id', async () => {
+    const [id] = await idsInTable(1);
+    const found = await request(service().http).get(`/v1/${collection}/${id}`).expect(200);
+    expect(found.body.id).toBe(id);
+    const missing = await request(service().http).get(`/v1/${collection}/nope`).expect(404);
+    expect(missing.body).toMatchObject({ status: 404, code: 'NOT_FOUND', detail: `${resource} nope does not exist` });
+  });
+});
+
+describe('orders come with their lines', () => {
+  it('batchGet returns each order with all its lines, in line order', async () => {
+    const orders = running.get('orders')!;
+    const [row] = await orders.db.$queryRawUnsafe<Array<{ order_id: string; lines: number }>>(
+      'SELECT order_id, COUNT(*)::int AS lines FROM order_lines GROUP BY order_id HAVING COUNT(*) >= 3 ORDER BY order_id LIMIT 1',
+    );
+    const response = await request(orders.http).post('/v1/orders:batchGet').send({ ids: [row!.order_id] }).expect(200);
+    const order = response.body.results[0].order;
+    expect(order.lines.map((l: { lineNo: number }) => l.lineNo)).toEqual(Array.from({ length: row!.lines }, (_, i) => i + 1));
+    expect(order.totalCents).toBe(order.lines.reduce((sum: number, l: { quantity: number; unitPriceCents: number }) => sum + l.quantity * l.unitPriceCents, 0));
+  });
+});
+
+describe('POST /v1/orders:batchGetByCustomer', () => {
+  it('answers one entry per customer id, in order, each with exactly the orders of the period', async () => {
+    const orders = running.get('orders')!;
+    const busiest = await orders.db.$queryRawUnsafe<Array<{ customer_id: string }>>(
+      'SELECT customer_id FROM orders GROUP BY customer_id ORDER BY COUNT(*) DESC, customer_id LIMIT 3',
+    );
+    const customerIds = [busiest[2]!.customer_id, 'customer-without-orders', busiest[0]!.customer_id, busiest[2]!.customer_id];
+    const period = { placedFrom: '2026-01-01T00:00:00Z', placedTo: '2026-07-01T00:00:00Z' };
+    const before = orders.db.queryCount;
+    const response = await request(orders.http).post('/v1/orders:batchGetByCustomer').send({ customerIds, ...period }).expect(200);
+    expect(orders.db.queryCount - before).toBe(1);
+    expect(response.body.results.map((r: { customerId: string }) => r.customerId)).toEqual(customerIds);
+    expect(response.body.results[1].orders).toEqual([]);
+    for (const [index, customerId] of customerIds.entries()) {
+      const expected = await orders.db.$queryRawUnsafe<Array<{ id: string }>>(
+        `SELECT id FROM orders WHERE customer_id = $1 AND placed_at >= $2::timestamptz AND placed_at < $3::timestamptz ORDER BY placed_at, id`,
+        customerId, period.placedFrom, period.placedTo,
+      );
+      expect(response.body.results[index].orders.map((o: { id: string }) => o.id)).toEqual(expected.map((o) => o.id));
+    }
+    expect(response.body.results[0].orders.length).toBeGreaterThan(0);
+  });
+});

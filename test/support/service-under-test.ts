@@ -1,0 +1,52 @@
+import type { INestApplication } from '@nestjs/common';
+import { SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
+import type { DemoDataSpec } from '@tributary/demo-data';
+import { createServiceApp, SEEDER, serviceConfigFromEnv, type Seeder, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
+import type { TestDatabases } from './test-databases.js';
+
+/** What a test needs of a service's database: raw SQL and the statement counter. */
+export type TestDatabase = ServiceDatabase & {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+};
+
+export interface ServiceUnderTest {
+  app: INestApplication;
+  /** The Node HTTP server, for supertest. */
+  http: ReturnType<INestApplication['getHttpServer']>;
+  db: TestDatabase;
+  config: ServiceConfig;
+  close(): Promise<void>;
+}
+
+export const TEST_DATA: DemoDataSpec = {
+  customers: 1200,
+  products: 1100,
+  orders: 3000,
+  seed: 7,
+  until: new Date('2026-11-01T00:00:00Z'),
+};
+
+/**
+ * Boots a real service, built exactly as `npm start` builds it, on a database of its
+ * own; seeds its part of `data` when given.
+ */
+export async function startService(
+  definition: ServiceDefinition,
+  databases: TestDatabases,
+  options: { data?: DemoDataSpec; config?: Partial<ServiceConfig> } = {},
+): Promise<ServiceUnderTest> {
+  const config: ServiceConfig = {
+    ...serviceConfigFromEnv(definition.service, {}),
+    database: await databases.create(definition.service),
+    port: 0,
+    logLevel: 'silent',
+    listSafetyMarginMs: 0,
+    pageTokenSecret: 'test-page-token-secret',
+    ...options.config,
+  };
+  const app = await createServiceApp(definition.module(config), config, definition.about);
+  await app.init();
+  if (options.data) await app.get<Seeder>(SEEDER).seed(options.data, () => undefined);
+  const db = app.get<TestDatabase>(SERVICE_DATABASE);
+  return { app, http: app.getHttpServer(), db, config, close: () => app.close() };
+}

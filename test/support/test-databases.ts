@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { DatabaseLocation } from '@tributary/database';
+
+/**
+ * Where the databases of one test file live. With TEST_DATABASE_URL, each gets a fresh
+ * database on that PostgreSQL server, dropped by `dropAll`; without it, a fresh
+ * in-memory PGlite.
+ */
+export class TestDatabases {
+  private readonly created: string[] = [];
+  private readonly prefix = `tributary_test_${randomBytes(4).toString('hex')}`;
+
+  constructor(readonly serverUrl = process.env.TEST_DATABASE_URL) {}
+
+  get kind(): 'postgres' | 'pglite' {
+    return this.serverUrl ? 'postgres' : 'pglite';
+  }
+
+  async create(name: string): Promise<DatabaseLocation> {
+    if (!this.serverUrl) return {};
+    const database = `${this.prefix}_${name}`;
+    await this.admin((client) => client.query(`CREATE DATABASE "${database}"`));
+    this.created.push(database);
+    const url = new URL(this.serverUrl);
+    url.pathname = `/${database}`;
+    return { url: url.toString() };
+  }
+
+  async dropAll(): Promise<void> {
+    if (!this.serverUrl) return;
+    for (const database of this.created.splice(0)) {
+      await this.admin((client) => client.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
+    }
+  }
+
+  private async admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: this.serverUrl });
+    await client.connect();
+    try {
+      return await run(client);
+    } finally {
+      await client.end();
+    }
+  }
+}
