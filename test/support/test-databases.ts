@@ -19,7 +19,7 @@ export class TestDatabases {
 
   async create(name: string): Promise<DatabaseLocation> {
     if (!this.serverUrl) return {};
-    const database = `${this.prefix}_${name}`;
+    const database = `${this.prefix}_${name}_${this.created.length}`;
     await this.admin((client) => client.query(`CREATE DATABASE "${database}"`));
     this.created.push(database);
     const url = new URL(this.serverUrl);
