@@ -37,7 +37,7 @@ export async function startService(
 ): Promise<ServiceUnderTest> {
   const config: ServiceConfig = {
     ...serviceConfigFromEnv(definition.service, {}),
-    database: await databases.create(definition.service),
+    database: options.config?.database ?? (await databases.create(definition.service)),
     port: 0,
     logLevel: 'silent',
     listSafetyMarginMs: 0,

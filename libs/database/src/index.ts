@@ -1,3 +1,4 @@
+export * from './bulk-load.util.js';
 export * from './database-handle.js';
 export * from './database.module.js';
 export * from './migrations.js';

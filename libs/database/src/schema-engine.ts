@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlDriverAdapter, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import * as engineGlue from '@prisma/schema-engine-wasm/schema_engine_bg';
 
 // Node's global, which @types/node does not declare without the DOM lib.
@@ -30,12 +30,36 @@ function loadEngineOnce(): Promise<void> {
 
 export const NO_FILTERS = { externalTables: [], externalEnums: [] };
 
-export async function openSchemaEngine(
+/**
+ * Runs `use` with a schema engine on the database of `adapterFactory`, then frees the
+ * engine and closes every connection it opened: the engine's connection holds Prisma
+ * Migrate's advisory lock until it is closed, and would stall the next migration.
+ */
+export async function withSchemaEngine<T>(
   schema: { path: string; content: string },
   adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-): Promise<engineGlue.SchemaEngine> {
+  use: (engine: engineGlue.SchemaEngine) => Promise<T>,
+): Promise<T> {
   await loadEngineOnce();
+  const opened: SqlDriverAdapter[] = [];
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: adapterFactory.provider,
+    adapterName: adapterFactory.adapterName,
+    connect: async () => remember(opened, await adapterFactory.connect()),
+    connectToShadowDb: async () => remember(opened, await adapterFactory.connectToShadowDb()),
+  };
   // The engine logs one JSON line per step; migrations report through their own return value.
   const ignoreEngineLog = () => undefined;
-  return engineGlue.SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, ignoreEngineLog, bindMigrationAwareSqlAdapterFactory(adapterFactory));
+  const engine = await engineGlue.SchemaEngine.new({ datamodels: [[schema.path, schema.content]] }, ignoreEngineLog, bindMigrationAwareSqlAdapterFactory(tracked));
+  try {
+    return await use(engine);
+  } finally {
+    engine.free();
+    await Promise.all(opened.map((adapter) => adapter.dispose()));
+  }
+}
+
+function remember(opened: SqlDriverAdapter[], adapter: SqlDriverAdapter): SqlDriverAdapter {
+  opened.push(adapter);
+  return adapter;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DemoDataSet, writeInBatches, type DemoDataSpec, type DemoOrder, type SeedProgress } from '@tributary/demo-data';
+import { withSecondaryIndexesDeferred } from '@tributary/database';
 import type { Seeder } from '@tributary/service-kit';
 import { OrdersDatabase } from '../database/orders-database.js';
 
@@ -19,7 +20,9 @@ export class OrdersSeeder implements Seeder {
 
   async seed(spec: DemoDataSpec, progress: SeedProgress): Promise<void> {
     const data = new DemoDataSet(spec);
-    await writeInBatches('orders', data.orders(), spec.orders, BATCH_SIZE, (batch) => this.insert(batch), progress);
+    await withSecondaryIndexesDeferred(this.db, ['orders', 'order_lines'], () =>
+      writeInBatches('orders', data.orders(), spec.orders, BATCH_SIZE, (batch) => this.insert(batch), progress),
+    );
   }
 
   /** An order batch and its lines in one transaction, each as one INSERT … SELECT FROM unnest(arrays). */
