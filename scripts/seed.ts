@@ -1,11 +1,12 @@
 // npm run seed -- --customers N --products M --orders K --seed S
 // Replaces the demo data of every service, each in its own database, with progress bars.
 import { fork } from 'node:child_process';
+import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { MultiBar, Presets } from 'cli-progress';
 import { projectPath } from '@tributary/database';
 import { DEFAULT_DEMO_DATA, type DemoDataSpec } from '@tributary/demo-data';
-import type { SeedMessage, ServiceName } from '@tributary/service-kit';
+import { serviceConfigFromEnv, type SeedMessage, type ServiceName } from '@tributary/service-kit';
 
 const LIMITS = { customers: [1, 10_000_000], products: [1, 1_000_000], orders: [0, 50_000_000], seed: [0, 2 ** 31 - 1] } as const;
 
@@ -38,6 +39,28 @@ function seedService(service: ServiceName, spec: DemoDataSpec, onMessage: (messa
   });
 }
 
+/** True when something answers on the port: the service is running. */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+const SERVICES = ['customers', 'catalog', 'orders'] as const;
+// An embedded database is open in one process at a time: a second writer would corrupt it.
+for (const service of SERVICES) {
+  const config = serviceConfigFromEnv(service);
+  if (!config.database.url && (await isListening(config.port))) {
+    console.error(`The ${service} service is running on port ${config.port} with its embedded database open: stop npm start, then seed.`);
+    process.exit(1);
+  }
+}
+
 const spec = specFromArgs();
 console.log(`Seeding ${spec.customers.toLocaleString('en')} customers, ${spec.products.toLocaleString('en')} products and ${spec.orders.toLocaleString('en')} orders (seed ${spec.seed}); existing rows are replaced.`);
 const bars = new MultiBar({ format: '{what} |{bar}| {percentage}% {value}/{total} {eta_formatted} left', noTTYOutput: true, notTTYSchedule: 5000, hideCursor: true }, Presets.shades_classic);
@@ -45,7 +68,7 @@ const byWhat = new Map<string, ReturnType<MultiBar['create']>>();
 const timings: string[] = [];
 const started = performance.now();
 await Promise.all(
-  (['customers', 'catalog', 'orders'] as const).map((service) =>
+  SERVICES.map((service) =>
     seedService(service, spec, (message) => {
       if (message.type === 'done') {
         timings.push(`${service} ${message.seconds.toFixed(1)} s`);

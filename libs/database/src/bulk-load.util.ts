@@ -1,3 +1,5 @@
+import type { DatabaseHandle } from './database-handle.js';
+
 /** What bulk loading needs of a Prisma client. */
 interface RawSql {
   $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
@@ -24,4 +26,17 @@ export async function withSecondaryIndexesDeferred<T>(db: RawSql, tables: readon
   } finally {
     for (const index of indexes) await db.$executeRawUnsafe(index.definition);
   }
+}
+
+/**
+ * Wraps a batch writer so that an embedded database checkpoints every `batches`
+ * batches: without it, a load of more than about 500 MB of WAL hangs PGlite (see
+ * DatabaseHandle). A no-op on PostgreSQL servers.
+ */
+export function withCheckpoints<T>(handle: DatabaseHandle, write: (batch: T[]) => Promise<void>, batches = 20): (batch: T[]) => Promise<void> {
+  let written = 0;
+  return async (batch) => {
+    await write(batch);
+    if (++written % batches === 0) await handle.checkpoint();
+  };
 }

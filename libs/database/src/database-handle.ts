@@ -13,6 +13,15 @@ export interface DatabaseLocation {
 }
 
 /**
+ * PGlite has no checkpointer process: once the WAL written since the last checkpoint
+ * reaches what would make PostgreSQL request one (about 540 MB with the default
+ * max_wal_size), the next write spins forever (seen seeding a million orders). A
+ * running service checkpoints on this timer; bulk loads, whose promise chains can keep
+ * the event loop from ever reaching its timers, checkpoint as they go (withCheckpoints).
+ */
+const PGLITE_CHECKPOINT_INTERVAL_MS = 30_000;
+
+/**
  * One service's connection to its own database, as a Prisma driver adapter factory.
  * The same Prisma client and the same SQL run on both: PGlite is PostgreSQL compiled
  * to WebAssembly, so `npm start` needs no database server.
@@ -21,26 +30,32 @@ export class DatabaseHandle {
   private constructor(
     readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory,
     readonly description: string,
-    private readonly closeDriver: () => Promise<void>,
+    private readonly pglite?: PGlite,
   ) {}
+
+  private checkpointTimer?: NodeJS.Timeout;
 
   static open(location: DatabaseLocation): DatabaseHandle {
     if (location.url) {
       const url = new URL(location.url);
       // One pool per process; the service's concurrency is bounded here.
       const factory = new PrismaPg({ connectionString: location.url, max: 10 });
-      return new DatabaseHandle(factory, `PostgreSQL ${url.host}${url.pathname}`, async () => undefined);
+      return new DatabaseHandle(factory, `PostgreSQL ${url.host}${url.pathname}`);
     }
     if (location.dataDir) mkdirSync(location.dataDir, { recursive: true });
     const pglite = new PGlite(location.dataDir ?? 'memory://');
-    return new DatabaseHandle(new PrismaPGlite(pglite), `PGlite ${location.dataDir ?? 'in memory'}`, () => pglite.close());
+    const handle = new DatabaseHandle(new PrismaPGlite(pglite), `PGlite ${location.dataDir ?? 'in memory'}`, pglite);
+    handle.checkpointTimer = setInterval(() => void handle.checkpoint(), PGLITE_CHECKPOINT_INTERVAL_MS).unref();
+    return handle;
   }
 
-  get isEmbedded(): boolean {
-    return this.description.startsWith('PGlite');
+  /** Flushes the WAL of an embedded database; a PostgreSQL server does this itself. */
+  async checkpoint(): Promise<void> {
+    if (this.pglite && !this.pglite.closed) await this.pglite.exec('CHECKPOINT');
   }
 
   async close(): Promise<void> {
-    await this.closeDriver();
+    clearInterval(this.checkpointTimer);
+    await this.pglite?.close();
   }
 }

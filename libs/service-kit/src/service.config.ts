@@ -17,6 +17,8 @@ export interface ServiceConfig {
   /** The largest JSON body accepted. */
   bodyLimitBytes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** json: one JSON object per line, for log shippers; pretty: for people watching `npm start`. */
+  logFormat: 'json' | 'pretty';
   /** Seed demo data into an empty database on start. */
   seedOnStart: boolean;
 }
@@ -51,7 +53,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
  *
  * - `<SERVICE>_PORT` (4001 customers, 4002 orders, 4003 catalog)
  * - `<SERVICE>_DATABASE_URL`: a postgresql:// URL; without it, PGlite under `TRIBUTARY_DATA_DIR/<service>` (default `.data`)
- * - `PAGE_TOKEN_SECRET`, `LIST_SAFETY_MARGIN_MS` (1000), `BODY_LIMIT_BYTES` (262144), `LOG_LEVEL` (info), `SEED_ON_START` (true)
+ * - `PAGE_TOKEN_SECRET`, `LIST_SAFETY_MARGIN_MS` (1000), `BODY_LIMIT_BYTES` (262144), `LOG_LEVEL` (info),
+ *   `LOG_FORMAT` (json), `SEED_ON_START` (true)
  */
 export function serviceConfigFromEnv(service: ServiceName, env: Env = process.env): ServiceConfig {
   const prefix = service.toUpperCase();
@@ -59,6 +62,8 @@ export function serviceConfigFromEnv(service: ServiceName, env: Env = process.en
   if (url && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`${prefix}_DATABASE_URL must be a postgresql:// URL`);
   const logLevel = (env.LOG_LEVEL ?? 'info') as ServiceConfig['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = (env.LOG_FORMAT ?? 'json') as ServiceConfig['logFormat'];
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError('LOG_FORMAT must be json or pretty');
   const secret = env.PAGE_TOKEN_SECRET;
   if (secret !== undefined && secret.length < 16) throw new ConfigError('PAGE_TOKEN_SECRET must have at least 16 characters');
   return {
@@ -70,6 +75,7 @@ export function serviceConfigFromEnv(service: ServiceName, env: Env = process.en
     listSafetyMarginMs: integer(env, 'LIST_SAFETY_MARGIN_MS', 1000, 0, 600_000),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     logLevel,
+    logFormat,
     seedOnStart: boolean(env, 'SEED_ON_START', true),
   };
 }

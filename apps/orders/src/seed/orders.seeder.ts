@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DemoDataSet, writeInBatches, type DemoDataSpec, type DemoOrder, type SeedProgress } from '@tributary/demo-data';
-import { withSecondaryIndexesDeferred } from '@tributary/database';
+import { withCheckpoints, withSecondaryIndexesDeferred } from '@tributary/database';
 import type { Seeder } from '@tributary/service-kit';
 import { OrdersDatabase } from '../database/orders-database.js';
 
@@ -21,7 +21,7 @@ export class OrdersSeeder implements Seeder {
   async seed(spec: DemoDataSpec, progress: SeedProgress): Promise<void> {
     const data = new DemoDataSet(spec);
     await withSecondaryIndexesDeferred(this.db, ['orders', 'order_lines'], () =>
-      writeInBatches('orders', data.orders(), spec.orders, BATCH_SIZE, (batch) => this.insert(batch), progress),
+      writeInBatches('orders', data.orders(), spec.orders, BATCH_SIZE, withCheckpoints(this.db.handle, (batch) => this.insert(batch)), progress),
     );
   }
 
