@@ -4,3 +4,4 @@ export * from './database.module.js';
 export * from './migrations.js';
 export * from './prisma.service.js';
 export * from './project-path.util.js';
+export * from './unique-violation.util.js';

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { keysetOrderBy, keysetWhere, ProblemException, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { uniqueOrThrow } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CatalogDatabase } from '../database/catalog-database.js';
-import { Prisma, type Product } from '../generated/prisma/client.js';
+import { type Product } from '../generated/prisma/client.js';
 import type { CreateProductDto, ProductsListQueryDto, UpdateProductDto } from './product.dto.js';
 
 type ProductFilters = Pick<ProductsListQueryDto, 'category'>;
@@ -20,24 +21,12 @@ export class ProductsService implements BatchResourceSource<Product, ProductFilt
   }
 
   create(input: CreateProductDto): Promise<Product> {
-    return this.uniqueSkuOrThrow(input.sku, () => this.db.product.create({ data: { id: uuidv7(), ...input, updatedAt: new Date() } }));
+    return uniqueOrThrow('sku', input.sku, 'product', () => this.db.product.create({ data: { id: uuidv7(), ...input, updatedAt: new Date() } }));
   }
 
   async update(id: string, changes: UpdateProductDto): Promise<Product> {
-    const updated = await this.uniqueSkuOrThrow(changes.sku, () => this.db.product.updateManyAndReturn({ where: { id }, data: { ...changes, updatedAt: new Date() } }));
+    const updated = await uniqueOrThrow('sku', changes.sku, 'product', () => this.db.product.updateManyAndReturn({ where: { id }, data: { ...changes, updatedAt: new Date() } }));
     if (!updated[0]) throw ProblemException.notFound('product', id);
     return updated[0];
-  }
-
-  private async uniqueSkuOrThrow<T>(sku: string | undefined, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        const message = `sku ${sku} belongs to another product`;
-        throw new ProblemException('ALREADY_EXISTS', message, [{ field: 'sku', message }]);
-      }
-      throw error;
-    }
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { keysetOrderBy, keysetWhere, ProblemException, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { uniqueOrThrow } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CustomersDatabase } from '../database/customers-database.js';
-import { Prisma, type Customer } from '../generated/prisma/client.js';
+import { type Customer } from '../generated/prisma/client.js';
 import type { CreateCustomerDto, UpdateCustomerDto } from './customer.dto.js';
 
 @Injectable()
@@ -19,27 +20,15 @@ export class CustomersService implements BatchResourceSource<Customer> {
 
   async create(input: CreateCustomerDto): Promise<Customer> {
     const now = new Date();
-    return this.uniqueEmailOrThrow(input.email, () =>
+    return uniqueOrThrow('email', input.email, 'customer', () =>
       this.db.customer.create({ data: { id: uuidv7(), ...input, country: input.country.toUpperCase(), createdAt: now, updatedAt: now } }),
     );
   }
 
   async update(id: string, changes: UpdateCustomerDto): Promise<Customer> {
     const data = { ...changes, ...(changes.country ? { country: changes.country.toUpperCase() } : {}), updatedAt: new Date() };
-    const updated = await this.uniqueEmailOrThrow(changes.email, () => this.db.customer.updateManyAndReturn({ where: { id }, data }));
+    const updated = await uniqueOrThrow('email', changes.email, 'customer', () => this.db.customer.updateManyAndReturn({ where: { id }, data }));
     if (!updated[0]) throw ProblemException.notFound('customer', id);
     return updated[0];
-  }
-
-  private async uniqueEmailOrThrow<T>(email: string | undefined, write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        const message = `email ${email} belongs to another customer`;
-        throw new ProblemException('ALREADY_EXISTS', message, [{ field: 'email', message }]);
-      }
-      throw error;
-    }
   }
 }
