@@ -33,7 +33,7 @@ export const TEST_DATA: DemoDataSpec = {
 export async function startService(
   definition: ServiceDefinition,
   databases: TestDatabases,
-  options: { data?: DemoDataSpec; config?: Partial<ServiceConfig> } = {},
+  options: { data?: DemoDataSpec; config?: Partial<ServiceConfig>; beforeInit?: (app: INestApplication) => void } = {},
 ): Promise<ServiceUnderTest> {
   const config: ServiceConfig = {
     ...serviceConfigFromEnv(definition.service, {}),
@@ -45,6 +45,7 @@ export async function startService(
     ...options.config,
   };
   const app = await createServiceApp(definition.module(config), config, definition.about);
+  options.beforeInit?.(app);
   await app.init();
   if (options.data) await app.get<Seeder>(SEEDER).seed(options.data, () => undefined);
   const db = app.get<TestDatabase>(SERVICE_DATABASE);

@@ -78,7 +78,9 @@ export function toProblemDetails(exception: unknown): ProblemDetails {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ProblemDetails');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    // GraphQL resolvers' errors belong to GraphQL's own error mapping.
+    if (host.getType() !== 'http') return exception;
     const http = host.switchToHttp();
     const request = http.getRequest<{ originalUrl?: string; method?: string }>();
     const response = http.getResponse<{
@@ -87,7 +89,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }>();
     const details = { ...toProblemDetails(exception), instance: request.originalUrl };
     if (details.status >= 500) this.logger.error({ err: exception, method: request.method, url: request.originalUrl }, 'request failed');
-    if (response.headersSent) return;
+    if (response.headersSent) return undefined;
     response.status(details.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(details));
+    return undefined;
   }
 }

@@ -1,0 +1,26 @@
+import type { ServiceName } from '@tributary/service-kit';
+
+export interface DownstreamCount {
+  /** HTTP requests sent, retries included. */
+  calls: number;
+  /** Entity keys those requests carried (ids of batch calls). */
+  keys: number;
+}
+
+/** What one GraphQL request caused downstream, per service: the collapse made visible. */
+export class DownstreamStats {
+  private readonly counts: Record<ServiceName, DownstreamCount> = {
+    customers: { calls: 0, keys: 0 },
+    orders: { calls: 0, keys: 0 },
+    catalog: { calls: 0, keys: 0 },
+  };
+
+  record(service: ServiceName, keys: number): void {
+    this.counts[service].calls++;
+    this.counts[service].keys += keys;
+  }
+
+  toJSON(): Record<ServiceName, DownstreamCount> {
+    return structuredClone(this.counts);
+  }
+}

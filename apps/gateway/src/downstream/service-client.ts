@@ -1,0 +1,138 @@
+import type { ServiceName } from '@tributary/service-kit';
+import {
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  handleWhen,
+  isBrokenCircuitError,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type CircuitBreakerPolicy,
+  type IPolicy,
+} from 'cockatiel';
+import { Pool } from 'undici';
+import type { GatewayMetrics } from '../operations/gateway-metrics.js';
+import { DownstreamError, DownstreamErrorCode } from './downstream.error.js';
+import type { DownstreamStats } from './downstream-stats.js';
+
+export interface ServiceClientOptions {
+  timeoutMs: number;
+  attempts: number;
+  breakerThreshold: number;
+  breakerHalfOpenAfterMs: number;
+}
+
+export interface DownstreamRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** Entity keys the request carries, for extensions.downstream. */
+  keys: number;
+  /** Safe to send again: every read of the batch contract is. */
+  idempotent: boolean;
+}
+
+const CIRCUIT_STATE_NAMES: Record<CircuitState, string> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half-open',
+  [CircuitState.Isolated]: 'isolated',
+};
+
+/** Worth another attempt: the service may answer next time. */
+function isTransient(error: Error): boolean {
+  return error instanceof DownstreamError && error.code === DownstreamErrorCode.unavailable;
+}
+
+/**
+ * HTTP to one service: a keep-alive connection pool, a timeout on every attempt,
+ * retries with exponential backoff and jitter for idempotent calls, and a circuit
+ * breaker that fails fast while the service is down and probes it again later.
+ */
+export class ServiceClient {
+  private readonly pool: Pool;
+  private readonly resilient: IPolicy;
+  private readonly resilientOnce: IPolicy;
+  private readonly breaker: CircuitBreakerPolicy;
+
+  constructor(
+    readonly service: ServiceName,
+    baseUrl: string,
+    options: ServiceClientOptions,
+    private readonly metrics: GatewayMetrics,
+  ) {
+    this.pool = new Pool(baseUrl, { connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
+    const breaker = (this.breaker = circuitBreaker(handleWhen(isTransient), {
+      halfOpenAfter: options.breakerHalfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(options.breakerThreshold),
+    }));
+    const perAttemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+    const retries = retry(handleWhen(isTransient), {
+      maxAttempts: options.attempts - 1,
+      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
+    });
+    this.resilient = wrap(retries, breaker, perAttemptTimeout);
+    this.resilientOnce = wrap(breaker, perAttemptTimeout);
+  }
+
+  /** closed (calls flow), open (failing fast), half-open (probing) or isolated. */
+  get circuitState(): string {
+    return CIRCUIT_STATE_NAMES[this.breaker.state];
+  }
+
+  async call<T>(request: DownstreamRequest, stats: DownstreamStats): Promise<T> {
+    const policy = request.idempotent ? this.resilient : this.resilientOnce;
+    try {
+      return await policy.execute(({ signal }) => this.send<T>(request, stats, signal));
+    } catch (error) {
+      if (isBrokenCircuitError(error)) throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, 'circuit open after repeated failures; not called');
+      if (error instanceof Error && error.name === 'TaskCancelledError') {
+        throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, 'no answer within the timeout');
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async send<T>(request: DownstreamRequest, stats: DownstreamStats, signal: AbortSignal): Promise<T> {
+    stats.record(this.service, request.keys);
+    const started = performance.now();
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) search.set(key, String(value));
+    const path = search.size ? `${request.path}?${search}` : request.path;
+    let outcome = 'error';
+    try {
+      const response = await this.pool.request({
+        method: request.method,
+        path,
+        signal,
+        headers: request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      });
+      const payload = await response.body.json().catch(() => undefined);
+      outcome = String(response.statusCode);
+      if (response.statusCode >= 500) {
+        throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, `answered ${response.statusCode}`, response.statusCode);
+      }
+      if (response.statusCode >= 400) {
+        const detail = (payload as { detail?: string } | undefined)?.detail ?? `answered ${response.statusCode}`;
+        throw new DownstreamError(this.service, DownstreamErrorCode.failed, detail, response.statusCode);
+      }
+      return payload as T;
+    } catch (error) {
+      if (error instanceof DownstreamError) throw error;
+      if (signal.aborted) outcome = 'timeout';
+      throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, error instanceof Error ? error.message : String(error));
+    } finally {
+      this.metrics.downstreamCalls.inc({ service: this.service, outcome });
+      this.metrics.downstreamDuration.observe({ service: this.service }, (performance.now() - started) / 1000);
+    }
+  }
+}

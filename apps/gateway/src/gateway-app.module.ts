@@ -1,0 +1,90 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { LoggerModule } from 'nestjs-pino';
+import { CatalogModule } from './catalog/catalog.module.js';
+import { CustomersModule } from './customers/customers.module.js';
+import { DownstreamStats } from './downstream/downstream-stats.js';
+import { DownstreamModule } from './downstream/downstream.module.js';
+import type { GatewayConfig } from './gateway.config.js';
+import { LoadersFactory } from './loaders/request-loaders.js';
+import { GatewayMetrics } from './operations/gateway-metrics.js';
+import { formatGraphQLError } from './operations/graphql-errors.js';
+import { downstreamExtensionPlugin, metricsPlugin } from './operations/graphql-plugins.js';
+import { HealthController } from './operations/health.controller.js';
+import { MetricsController } from './operations/metrics.controller.js';
+import { OrdersModule } from './orders/orders.module.js';
+import { ReportsModule } from './reports/reports.module.js';
+
+/**
+ * Limits checked before execution; a query over them is refused with a clear error.
+ * graphql-armor's cost multiplies a list field's cost by a literal `first`: 1000 orders
+ * with their customers and their lines' products cost about 85,000.
+ */
+export const QUERY_LIMITS = { maxDepth: 10, maxCost: 200_000, maxAliases: 15, maxDirectives: 20, maxTokens: 2000 };
+
+@Module({})
+export class GatewayAppModule {
+  static register(config: GatewayConfig): DynamicModule {
+    const armor = new ApolloArmor({
+      maxDepth: { n: QUERY_LIMITS.maxDepth },
+      costLimit: { maxCost: QUERY_LIMITS.maxCost },
+      maxAliases: { n: QUERY_LIMITS.maxAliases },
+      maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+      maxTokens: { n: QUERY_LIMITS.maxTokens },
+      blockFieldSuggestion: { enabled: !config.development },
+    });
+    const protection = armor.protect();
+    return {
+      module: GatewayAppModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            name: 'gateway',
+            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+            ...(config.logFormat === 'pretty' ? { transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
+          },
+        }),
+        DownstreamModule.forRoot(config),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [LoadersFactory, GatewayMetrics],
+          useFactory: (loaders: LoadersFactory, metrics: GatewayMetrics) => ({
+            autoSchemaFile: true,
+            sortSchema: true,
+            path: '/graphql',
+            playground: false,
+            introspection: config.development,
+            csrfPrevention: true,
+            // A fresh set of loaders and counters per request: nothing cached is ever
+            // shared between requests or users.
+            context: () => {
+              const downstream = new DownstreamStats();
+              return { downstream, loaders: loaders.create(downstream) };
+            },
+            // Nest's driver types Apollo's CommonJS build and these come from its ES build:
+            // the same objects under two declarations.
+            plugins: [
+              ApolloServerPluginLandingPageDisabled(),
+              ...protection.plugins,
+              metricsPlugin(metrics),
+              ...(config.downstreamExtension ? [downstreamExtensionPlugin()] : []),
+            ] as ApolloDriverConfig['plugins'],
+            validationRules: protection.validationRules,
+            formatError: formatGraphQLError,
+            includeStacktraceInErrorResponses: false,
+          }),
+        }),
+        CustomersModule,
+        CatalogModule,
+        OrdersModule,
+        ReportsModule,
+      ],
+      controllers: [HealthController, MetricsController],
+    };
+  }
+}

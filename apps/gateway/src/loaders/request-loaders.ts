@@ -1,0 +1,105 @@
+import { createParamDecorator, Inject, Injectable, type ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { alignByIds, MAX_BATCH_SIZE } from '@tributary/batch-api';
+import DataLoader from 'dataloader';
+import type { CustomerRecord } from '../downstream/customers.api.js';
+import type { ProductRecord } from '../downstream/catalog.api.js';
+import type { DownstreamStats } from '../downstream/downstream-stats.js';
+import { Downstream } from '../downstream/downstream.service.js';
+import type { OrderRecord, Period } from '../downstream/orders.api.js';
+import type { BatchGetResponse } from '../downstream/service-api.types.js';
+import { GATEWAY_CONFIG } from '../gateway.constants.js';
+import type { GatewayConfig } from '../gateway.config.js';
+import { GatewayMetrics } from '../operations/gateway-metrics.js';
+
+export interface CustomerOrdersKey extends Period {
+  customerId: string;
+}
+
+/** The loaders of one GraphQL request; never shared between requests or users. */
+export interface RequestLoaders {
+  customerById: DataLoader<string, CustomerRecord | null>;
+  productById: DataLoader<string, ProductRecord | null>;
+  orderById: DataLoader<string, OrderRecord | null>;
+  ordersByCustomer: DataLoader<CustomerOrdersKey, OrderRecord[], string>;
+}
+
+/** What every GraphQL resolver receives as its context. */
+export interface GatewayContext {
+  loaders: RequestLoaders;
+  downstream: DownstreamStats;
+}
+
+/** A batchGet result as a value per key: the resource, or null where it does not exist. */
+function resourcesByKey<K extends string, T>(resourceKey: K, keys: readonly string[], response: BatchGetResponse<K, T>): Array<T | null> {
+  // Matched by id, never by position: a service that reorders still answers right.
+  return alignByIds(keys, response.results, (entry) => entry.id).map((entry) =>
+    entry && resourceKey in entry ? (entry as Record<K, T>)[resourceKey] : null,
+  );
+}
+
+const periodKey = (key: Period) => `${key.placedFrom ?? ''}|${key.placedTo ?? ''}`;
+
+/**
+ * Builds each request's loaders in the GraphQL context factory, so that loaders are
+ * per request without request-scoped providers. Every loader batches up to the
+ * services' limit of 1000 keys per call and deduplicates keys within the request;
+ * with TRIBUTARY_BATCHING=off, every key is its own call (the naive baseline).
+ */
+@Injectable()
+export class LoadersFactory {
+  constructor(
+    private readonly downstream: Downstream,
+    private readonly metrics: GatewayMetrics,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  create(stats: DownstreamStats): RequestLoaders {
+    const { customers, orders, catalog } = this.downstream;
+    return {
+      customerById: this.loader('customerById', async (ids) => resourcesByKey('customer', ids, await customers.batchGet(ids, stats))),
+      productById: this.loader('productById', async (ids) => resourcesByKey('product', ids, await catalog.batchGet(ids, stats))),
+      orderById: this.loader('orderById', async (ids) => resourcesByKey('order', ids, await orders.batchGet(ids, stats))),
+      ordersByCustomer: this.loader(
+        'ordersByCustomer',
+        async (keys) => {
+          // One call per distinct period (a request usually has one).
+          const byPeriod = new Map<string, CustomerOrdersKey[]>();
+          for (const key of keys) byPeriod.set(periodKey(key), [...(byPeriod.get(periodKey(key)) ?? []), key]);
+          const answers = new Map<string, OrderRecord[]>();
+          await Promise.all(
+            [...byPeriod.values()].map(async (group) => {
+              const customerIds = [...new Set(group.map((key) => key.customerId))];
+              const { placedFrom, placedTo } = group[0]!;
+              const { results } = await orders.batchGetByCustomer(customerIds, { placedFrom, placedTo }, stats);
+              for (const result of results) answers.set(`${result.customerId}|${periodKey(group[0]!)}`, result.orders);
+            }),
+          );
+          return keys.map((key) => answers.get(`${key.customerId}|${periodKey(key)}`) ?? []);
+        },
+        (key) => `${key.customerId}|${periodKey(key)}`,
+      ),
+    };
+  }
+
+  private loader<K, V, C = K>(name: string, fetch: (keys: readonly K[]) => Promise<V[]>, cacheKeyFn?: (key: K) => C): DataLoader<K, V, C> {
+    const batching = this.config.batching;
+    return new DataLoader<K, V, C>(
+      async (keys) => {
+        this.metrics.loaderBatchSize.observe({ loader: name }, keys.length);
+        return fetch(keys);
+      },
+      { name, maxBatchSize: MAX_BATCH_SIZE, batch: batching, cache: batching, ...(cacheKeyFn ? { cacheKeyFn } : {}) },
+    );
+  }
+}
+
+/** The request's loaders, in a resolver: `customer(@Parent() order, @Loaders() loaders)`. */
+export const Loaders = createParamDecorator((_: unknown, context: ExecutionContext): RequestLoaders => {
+  return GqlExecutionContext.create(context).getContext<GatewayContext>().loaders;
+});
+
+/** What the request caused downstream, for resolvers that call services directly. */
+export const RequestStats = createParamDecorator((_: unknown, context: ExecutionContext): DownstreamStats => {
+  return GqlExecutionContext.create(context).getContext<GatewayContext>().downstream;
+});

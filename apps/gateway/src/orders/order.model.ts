@@ -1,0 +1,72 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsOptional, MaxLength } from 'class-validator';
+import { Customer } from '../customers/customer.model.js';
+import { Product } from '../catalog/product.model.js';
+import { Connection } from '../pagination/connection.model.js';
+
+export enum OrderStatus {
+  PLACED = 'PLACED',
+  PAID = 'PAID',
+  SHIPPED = 'SHIPPED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(OrderStatus, { name: 'OrderStatus' });
+
+@ObjectType({ description: 'One line of an order.' })
+export class OrderLine {
+  @Field(() => Int)
+  lineNo!: number;
+  @Field(() => ID)
+  productId!: string;
+  @Field(() => Int)
+  quantity!: number;
+  @Field(() => Int, { description: 'Price of one unit in cents of the order currency.' })
+  unitPriceCents!: number;
+  @Field(() => Product, { nullable: true, description: 'From the catalog service; null if the product no longer exists.' })
+  product?: Product | null;
+}
+
+@ObjectType({ description: 'An order, owned by the orders service.' })
+export class Order {
+  @Field(() => ID)
+  id!: string;
+  @Field(() => ID)
+  customerId!: string;
+  @Field(() => Date)
+  placedAt!: string;
+  @Field(() => OrderStatus)
+  status!: OrderStatus;
+  @Field({ description: 'ISO 4217' })
+  currency!: string;
+  @Field(() => Int, { description: 'Sum of the lines, in cents.' })
+  totalCents!: number;
+  @Field(() => Date)
+  updatedAt!: string;
+  @Field(() => [OrderLine])
+  lines!: OrderLine[];
+  @Field(() => Customer, { nullable: true, description: 'From the customers service; null if the customer no longer exists.' })
+  customer?: Customer | null;
+}
+
+@ObjectType()
+export class OrderConnection extends Connection(Order) {}
+
+@InputType({ description: 'Filters of the orders connection; periods are from inclusive, to exclusive.' })
+export class OrderFilter {
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @MaxLength(64)
+  customerId?: string;
+  @Field(() => OrderStatus, { nullable: true })
+  @IsOptional()
+  status?: OrderStatus;
+  @Field(() => Date, { nullable: true })
+  @IsOptional()
+  placedFrom?: Date;
+  @Field(() => Date, { nullable: true })
+  @IsOptional()
+  placedTo?: Date;
+  @Field(() => Date, { nullable: true, description: 'Only orders changed at or after this instant.' })
+  @IsOptional()
+  updatedSince?: Date;
+}

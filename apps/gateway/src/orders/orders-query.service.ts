@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { ProblemException } from '@tributary/batch-api';
+import type { DownstreamStats } from '../downstream/downstream-stats.js';
+import { Downstream } from '../downstream/downstream.service.js';
+import { readConnection } from '../pagination/connection-cursor.util.js';
+import type { ConnectionArgs } from '../pagination/connection.args.js';
+import { toConnection } from '../pagination/connection.model.js';
+import type { OrderFilter } from './order.model.js';
+
+@Injectable()
+export class OrdersQueryService {
+  constructor(private readonly downstream: Downstream) {}
+
+  async orders({ first, after }: ConnectionArgs, filter: OrderFilter, stats: DownstreamStats) {
+    if (filter.placedFrom && filter.placedTo && filter.placedFrom >= filter.placedTo) {
+      throw ProblemException.invalidArgument([{ field: 'filter.placedTo', message: 'filter.placedTo must be later than filter.placedFrom' }]);
+    }
+    const filters = {
+      customerId: filter.customerId,
+      status: filter.status,
+      placedFrom: filter.placedFrom?.toISOString(),
+      placedTo: filter.placedTo?.toISOString(),
+      updatedSince: filter.updatedSince?.toISOString(),
+    };
+    const { edges, hasNextPage } = await readConnection(first, after, async (pageToken, pageSize) => {
+      const page = await this.downstream.orders.list({ ...filters, pageSize, pageToken }, stats);
+      return { items: page.orders, nextPageToken: page.nextPageToken };
+    });
+    return toConnection(edges, hasNextPage);
+  }
+}

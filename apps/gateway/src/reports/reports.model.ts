@@ -1,0 +1,64 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { SafeIntResolver } from 'graphql-scalars';
+import { Customer } from '../customers/customer.model.js';
+
+const REVENUE = { description: 'In cents of `currency`; sums exceed 32 bits, so this is a 53-bit integer (SafeInt).' };
+
+@ObjectType({ description: 'Reports over the orders, aggregated by the orders service. Periods: from inclusive, to exclusive; cancelled orders do not count.' })
+export class Reports {}
+
+@ObjectType()
+export class CustomerRevenue {
+  customerId!: string;
+  @Field(() => Customer, { nullable: true, description: 'Null if the customer no longer exists.' })
+  customer?: Customer | null;
+  @Field(() => SafeIntResolver, REVENUE)
+  revenueCents!: number;
+  @Field(() => Int)
+  orderCount!: number;
+  @Field()
+  currency!: string;
+}
+
+@ObjectType({ description: 'Sales of one month in one currency.' })
+export class MonthlySales {
+  @Field({ description: 'YYYY-MM, UTC.' })
+  month!: string;
+  @Field()
+  currency!: string;
+  @Field(() => SafeIntResolver, REVENUE)
+  revenueCents!: number;
+  @Field(() => Int)
+  orderCount!: number;
+  @Field(() => Int, { description: 'Distinct customers who ordered.' })
+  customerCount!: number;
+}
+
+@ObjectType({ description: 'Sales of one product category in one currency, from the order lines.' })
+export class CategorySales {
+  @Field()
+  category!: string;
+  @Field()
+  currency!: string;
+  @Field(() => SafeIntResolver, REVENUE)
+  revenueCents!: number;
+  @Field(() => SafeIntResolver, { description: 'Units sold.' })
+  units!: number;
+}
+
+@ObjectType()
+export class CustomerSummary {
+  customerId!: string;
+  @Field(() => Customer)
+  customer!: Customer;
+  @Field(() => String, { nullable: true, description: 'Null when the customer has no orders.' })
+  currency!: string | null;
+  @Field(() => SafeIntResolver, REVENUE)
+  revenueCents!: number;
+  @Field(() => Int)
+  orderCount!: number;
+  @Field(() => Date, { nullable: true })
+  firstOrderAt!: string | null;
+  @Field(() => Date, { nullable: true })
+  lastOrderAt!: string | null;
+}

@@ -1,0 +1,112 @@
+import type { AddressInfo } from 'node:net';
+import type { INestApplication } from '@nestjs/common';
+import type { DemoDataSpec } from '@tributary/demo-data';
+import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app.js';
+import { gatewayConfigFromEnv, type GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
+import { catalogService } from '../../apps/catalog/src/catalog-app.module.js';
+import { customersService } from '../../apps/customers/src/customers-app.module.js';
+import { ordersService } from '../../apps/orders/src/orders-app.module.js';
+import { startService, type ServiceUnderTest } from './service-under-test.js';
+import { TestDatabases } from './test-databases.js';
+
+/** A service listening on a real port, with the number of HTTP requests it received. */
+export interface RunningService extends ServiceUnderTest {
+  port: number;
+  requests: { count: number; paths: string[] };
+  /** Stops answering (the port closes, the database stays), as a crashed instance would. */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  resume(): Promise<void>;
+}
+
+export interface GatewayUnderTest {
+  app: INestApplication;
+  http: ReturnType<INestApplication['getHttpServer']>;
+  config: GatewayConfig;
+  close(): Promise<void>;
+}
+
+export interface SystemUnderTest {
+  customers: RunningService;
+  orders: RunningService;
+  catalog: RunningService;
+  gateway: GatewayUnderTest;
+  /** Another gateway over the same services, e.g. with batching off. */
+  startGateway(overrides?: Partial<GatewayConfig>): Promise<GatewayUnderTest>;
+  close(): Promise<void>;
+}
+
+async function listen(definition: Parameters<typeof startService>[0], databases: TestDatabases, data: DemoDataSpec): Promise<RunningService> {
+  const requests = { count: 0, paths: [] as string[] };
+  const service = await startService(definition, databases, {
+    data,
+    // Counts what the service itself received, to compare with what the gateway reports.
+    beforeInit: (app) =>
+      app.use((req: { method: string; originalUrl: string }, _res: unknown, next: () => void) => {
+        requests.count++;
+        requests.paths.push(`${req.method} ${req.originalUrl}`);
+        next();
+      }),
+  });
+  await service.app.listen(0, '127.0.0.1');
+  const server = service.http as import('node:http').Server;
+  const port = (server.address() as AddressInfo).port;
+  return {
+    ...service,
+    port,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+    resume: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve())),
+  };
+}
+
+/**
+ * The three services on their own databases, seeded with `data`, listening on free
+ * ports, and a gateway over them: the whole system as `npm start` runs it.
+ */
+export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<GatewayConfig> = {}): Promise<SystemUnderTest> {
+  const databases = new TestDatabases();
+  const customers = await listen(customersService, databases, data);
+  const orders = await listen(ordersService, databases, data);
+  const catalog = await listen(catalogService, databases, data);
+  const gateways: GatewayUnderTest[] = [];
+  const startGateway = async (overrides: Partial<GatewayConfig> = {}) => {
+    const config: GatewayConfig = {
+      ...gatewayConfigFromEnv({}),
+      port: 0,
+      logLevel: 'silent',
+      services: { customers: `http://127.0.0.1:${customers.port}`, orders: `http://127.0.0.1:${orders.port}`, catalog: `http://127.0.0.1:${catalog.port}` },
+      ...gatewayOverrides,
+      ...overrides,
+    };
+    const app = await createGatewayApp(config);
+    await app.init();
+    const gateway = { app, http: app.getHttpServer(), config, close: () => app.close() };
+    gateways.push(gateway);
+    return gateway;
+  };
+  const gateway = await startGateway();
+  return {
+    customers,
+    orders,
+    catalog,
+    gateway,
+    startGateway,
+    close: async () => {
+      for (const g of gateways) await g.close();
+      for (const service of [customers, orders, catalog]) await service.close();
+      await databases.dropAll();
+    },
+  };
+}
+
+/** Posts a GraphQL query to a gateway, as a dashboard would. */
+export async function graphql(gateway: GatewayUnderTest, query: string, variables?: Record<string, unknown>) {
+  const { default: request } = await import('supertest');
+  const response = await request(gateway.http).post('/graphql').set('content-type', 'application/json').send({ query, variables });
+  return response;
+}
