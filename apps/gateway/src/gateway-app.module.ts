@@ -2,6 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { DateTimeResolver } from 'graphql-scalars';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { LoggerModule } from 'nestjs-pino';
 import { CatalogModule } from './catalog/catalog.module.js';
@@ -56,6 +57,8 @@ export class GatewayAppModule {
           useFactory: (loaders: LoadersFactory, metrics: GatewayMetrics) => ({
             autoSchemaFile: true,
             sortSchema: true,
+            // graphql-scalars' DateTime takes the services' ISO strings as they come.
+            buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeResolver }] },
             path: '/graphql',
             playground: false,
             introspection: config.development,
