@@ -7,6 +7,7 @@ import {
   handleWhen,
   isBrokenCircuitError,
   retry,
+  TaskCancelledError,
   timeout,
   TimeoutStrategy,
   wrap,
@@ -43,9 +44,9 @@ const CIRCUIT_STATE_NAMES: Record<CircuitState, string> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
-/** Worth another attempt: the service may answer next time. */
+/** Worth another attempt, and a mark against the service: it may answer next time. */
 function isTransient(error: Error): boolean {
-  return error instanceof DownstreamError && error.code === DownstreamErrorCode.unavailable;
+  return error instanceof TaskCancelledError || (error instanceof DownstreamError && error.code === DownstreamErrorCode.unavailable);
 }
 
 /**
@@ -90,7 +91,7 @@ export class ServiceClient {
       return await policy.execute(({ signal }) => this.send<T>(request, stats, signal));
     } catch (error) {
       if (isBrokenCircuitError(error)) throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, 'circuit open after repeated failures; not called');
-      if (error instanceof Error && error.name === 'TaskCancelledError') {
+      if (error instanceof TaskCancelledError) {
         throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, 'no answer within the timeout');
       }
       throw error;
