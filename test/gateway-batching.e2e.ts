@@ -121,6 +121,20 @@ describe('connections', () => {
     expect(new Set(ids).size).toBe(TEST_DATA.orders);
   });
 
+  it('filters orders by status and period, as the orders service does', async () => {
+    const response = await graphql(
+      system.gateway,
+      `{ orders(first: 1000, filter: { status: PAID, placedFrom: "2026-06-01T00:00:00Z", placedTo: "2026-11-01T00:00:00Z" }) { edges { node { id status } } pageInfo { hasNextPage } } }`,
+    );
+    expect(response.body.errors).toBeUndefined();
+    const expected = await system.orders.db.$queryRawUnsafe<Array<{ id: string }>>(
+      `SELECT id FROM orders WHERE status = 'PAID' AND placed_at >= '2026-06-01T00:00:00Z' AND placed_at < '2026-11-01T00:00:00Z' ORDER BY updated_at, id`,
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(response.body.data.orders.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual(expected.map((r) => r.id));
+    expect(response.body.data.orders.pageInfo.hasNextPage).toBe(false);
+  });
+
   it("Customer.orders fetches every customer's orders in one batch call", async () => {
     const ids = (await system.orders.db.$queryRawUnsafe<Array<{ customer_id: string; n: number }>>(
       `SELECT customer_id, COUNT(*)::int AS n FROM orders WHERE placed_at >= '2026-01-01' AND placed_at < '2026-07-01' GROUP BY customer_id ORDER BY customer_id LIMIT 30`,

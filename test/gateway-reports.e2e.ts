@@ -223,10 +223,11 @@ describe('reports equal an independent SQL computation over the seeded data', ()
       const created = await request(system.customers.http).post('/v1/customers').send({ name: 'Never Ordered', email: 'never.ordered@example.com', country: 'GB' }).expect(201);
       neverOrdered = created.body.id as string;
     }
+    expect(onlyCancelled).toHaveLength(1);
     const [first, second] = busiest.map((r) => r.id) as [string, string];
-    const ids = [first, 'no-such-customer', neverOrdered, ...onlyCancelled.map((r) => r.id), second, first];
+    const cancelledOnly = onlyCancelled[0]!.id;
+    const ids = [first, 'no-such-customer', neverOrdered, cancelledOnly, second, first];
 
-    console.log('IDS', ids, seeded.includes(neverOrdered));
     const groups = await sql<{ customerId: string; currency: string; revenueCents: number; orderCount: number; firstOrderAt: Date; lastOrderAt: Date }>(
       system.orders.db,
       `SELECT o.customer_id AS "customerId", o.currency, SUM(${ORDER_REVENUE})::float8 AS "revenueCents", COUNT(*)::int AS "orderCount",
@@ -258,7 +259,11 @@ describe('reports equal an independent SQL computation over the seeded data', ()
     expect(summaries).toEqual(expected);
     expect(summaries[1]).toBeNull();
     expect(summaries[0]!.orderCount).toBeGreaterThan(0);
-    expect(summaries[2]).toEqual({ customer: { id: neverOrdered, name: names.get(neverOrdered) }, currency: null, revenueCents: 0, orderCount: 0, firstOrderAt: null, lastOrderAt: null });
+    const noOrders = { currency: null, revenueCents: 0, orderCount: 0, firstOrderAt: null, lastOrderAt: null };
+    expect(summaries[2]).toEqual({ customer: { id: neverOrdered, name: names.get(neverOrdered) }, ...noOrders });
+    // Only cancelled orders: as if there were none.
+    expect(summaries[3]).toEqual({ customer: { id: cancelledOnly, name: names.get(cancelledOnly) }, ...noOrders });
+    expect(summaries[5]).toEqual(summaries[0]);
     const distinct = new Set(ids).size;
     expect(response.body.extensions.downstream).toEqual({ orders: { calls: 1, keys: distinct }, customers: { calls: 1, keys: distinct }, catalog: NO_CALLS });
   });

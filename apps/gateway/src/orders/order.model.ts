@@ -1,7 +1,9 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsOptional, MaxLength } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { IsOptional, MaxLength, ValidateNested } from 'class-validator';
 import { Customer } from '../customers/customer.model.js';
 import { Product } from '../catalog/product.model.js';
+import { ConnectionArgs } from '../pagination/connection.args.js';
 import { Connection } from '../pagination/connection.model.js';
 
 export enum OrderStatus {
@@ -69,4 +71,13 @@ export class OrderFilter {
   @Field(() => Date, { nullable: true, description: 'Only orders changed at or after this instant.' })
   @IsOptional()
   updatedSince?: Date;
+}
+
+@ArgsType()
+export class OrdersArgs extends ConnectionArgs {
+  @Field(() => OrderFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => OrderFilter)
+  filter?: OrderFilter;
 }

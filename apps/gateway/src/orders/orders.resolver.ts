@@ -2,8 +2,7 @@ import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Customer } from '../customers/customer.model.js';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
 import { Loaders, RequestStats, type RequestLoaders } from '../loaders/request-loaders.js';
-import { ConnectionArgs } from '../pagination/connection.args.js';
-import { Order, OrderConnection, OrderFilter } from './order.model.js';
+import { Order, OrderConnection, OrdersArgs } from './order.model.js';
 import { OrdersQueryService } from './orders-query.service.js';
 
 @Resolver(() => Order)
@@ -11,8 +10,8 @@ export class OrdersResolver {
   constructor(private readonly query: OrdersQueryService) {}
 
   @Query(() => OrderConnection, { description: 'Orders in the order of their last change, filtered.' })
-  orders(@Args() args: ConnectionArgs, @Args('filter', { type: () => OrderFilter, nullable: true }) filter: OrderFilter | undefined, @RequestStats() stats: DownstreamStats) {
-    return this.query.orders(args, filter ?? {}, stats);
+  orders(@Args() { first, after, filter }: OrdersArgs, @RequestStats() stats: DownstreamStats) {
+    return this.query.orders({ first, after }, filter ?? {}, stats);
   }
 
   @ResolveField(() => Customer, { nullable: true })
