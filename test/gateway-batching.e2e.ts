@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startSystem, type SystemUnderTest } from './support/system-under-test.js';
 import { TEST_DATA } from './support/service-under-test.js';
+import { EXAMPLE_TABS } from '../apps/gateway/src/playground/example-queries.js';
 
 let system: SystemUnderTest;
 
@@ -147,5 +148,14 @@ describe('connections', () => {
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data.customers.map((c: { orders: { edges: unknown[] } }) => c.orders.edges.length)).toEqual(ids.map((r) => r.n));
     expect(response.body.extensions.downstream.orders).toEqual({ calls: 1, keys: 30 });
+  });
+});
+
+describe('the playground examples', () => {
+  it.each(EXAMPLE_TABS.map((tab) => [tab.title, tab.query] as const))('%s runs without errors and returns data', async (_, query) => {
+    const response = await graphql(system.gateway, query);
+    expect(response.body.errors).toBeUndefined();
+    const [root] = Object.values(response.body.data as Record<string, Record<string, unknown>>);
+    expect(JSON.stringify(root)).toMatch(/\d/);
   });
 });
