@@ -1,49 +1,50 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { projectPath } from '@tributary/database';
 import { DEFAULT_DEMO_DATA } from '@tributary/demo-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { catalogService } from '../apps/catalog/src/catalog-app.module.js';
-import { customersService } from '../apps/customers/src/customers-app.module.js';
-import { ordersService } from '../apps/orders/src/orders-app.module.js';
-import { startService, type ServiceUnderTest } from './support/service-under-test.js';
-import { TestDatabases } from './support/test-databases.js';
+import { startSystem, type SystemUnderTest } from './support/system-under-test.js';
 
 const run = promisify(execFile);
-const databases = new TestDatabases();
-const services: Array<{ port: number; service: ServiceUnderTest }> = [];
+let system: SystemUnderTest;
+/** README port → the port this test's instance listens on. */
+const ports = new Map<number, number>();
 
-/** The README's bash blocks that call the services: what a new user pastes first. */
+/** The README's bash blocks that call the system: what a new user pastes first. */
 const examples = [...readFileSync(projectPath('README.md'), 'utf8').matchAll(/```bash\n([\s\S]*?)```/g)]
   .map((match) => match[1]!)
   .filter((block) => block.includes('curl'));
 
+/** Runs a README block as a user would, against this test's ports. */
+async function runExample(block: string): Promise<string> {
+  let script = block;
+  for (const [readmePort, port] of ports) script = script.replaceAll(`localhost:${readmePort}`, `127.0.0.1:${port}`);
+  return (await run('bash', ['-euo', 'pipefail', '-c', script])).stdout;
+}
+
 beforeAll(async () => {
   // The demo data of `npm start`, so that the ids in the README exist.
-  for (const [port, definition] of [[4001, customersService], [4002, ordersService], [4003, catalogService]] as const) {
-    const service = await startService(definition, databases, { data: DEFAULT_DEMO_DATA });
-    await service.app.listen(0, '127.0.0.1');
-    services.push({ port, service });
-  }
+  system = await startSystem(DEFAULT_DEMO_DATA);
+  await system.gateway.app.listen(0, '127.0.0.1');
+  ports.set(4000, (system.gateway.http.address() as AddressInfo).port);
+  ports.set(4001, system.customers.port);
+  ports.set(4002, system.orders.port);
+  ports.set(4003, system.catalog.port);
 });
 
 afterAll(async () => {
-  for (const { service } of services) await service.close();
-  await databases.dropAll();
+  await system?.close();
 });
 
 describe('the README curl examples', () => {
   it('are there', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(7);
+    expect(examples.length).toBeGreaterThanOrEqual(9);
   });
 
   it.each(examples.map((block, index) => [index + 1, block] as const))('example block %i works as written against the demo data', async (_, block) => {
-    let script = block;
-    for (const { port, service } of services) {
-      script = script.replaceAll(`localhost:${port}`, `127.0.0.1:${(service.http.address() as { port: number }).port}`);
-    }
-    const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script]);
+    const stdout = await runExample(block);
     const expectedProblems = block.match(/# → 400/g)?.length ?? 0;
     expect(stdout.trim()).not.toBe('');
     expect(stdout.match(/"status":400/g)?.length ?? 0).toBe(expectedProblems);
@@ -51,5 +52,20 @@ describe('the README curl examples', () => {
     expect(stdout.match(/"code":"NOT_FOUND"/g)?.length ?? 0).toBe(block.match(/"no-such-/g)?.length ?? 0);
     expect(stdout).not.toMatch(/"status":5\d\d/);
     expect(stdout).not.toMatch(/"status":40[1-9]/);
+  });
+
+  it.each(examples.filter((block) => block.includes('localhost:4000')).map((block, index) => [index + 1, block] as const))(
+    'GraphQL example %i answers without errors (they come with status 200)',
+    async (_, block) => {
+      const body = JSON.parse(await runExample(block));
+      expect(body.errors).toBeUndefined();
+      expect(Object.keys(body.data).length).toBeGreaterThan(0);
+    },
+  );
+
+  it('the first report query shows one call to orders and one to customers', async () => {
+    const body = JSON.parse(await runExample(examples.find((b) => b.includes('topCustomers'))!));
+    expect(body.data.reports.topCustomers).toHaveLength(3);
+    expect(body.extensions.downstream).toEqual({ customers: { calls: 1, keys: 3 }, orders: { calls: 1, keys: 0 }, catalog: { calls: 0, keys: 0 } });
   });
 });

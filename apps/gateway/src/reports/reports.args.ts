@@ -15,7 +15,7 @@ export const MAX_TOP = 1000;
 
 @ArgsType()
 export class TopCustomersArgs extends PeriodArgs {
-  @Field(() => Int, { defaultValue: 10, description: `1 to ${MAX_TOP}.` })
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: `1 to ${MAX_TOP}; null means 10.` })
   @IsOptional()
   @Min(1)
   @Max(MAX_TOP)

@@ -18,7 +18,7 @@ export class ReportsResolver {
 
   @ResolveField(() => [CustomerRevenue], { description: 'Customers ranked by revenue in the period.' })
   topCustomers(@Args() { from, to, limit }: TopCustomersArgs, @RequestStats() stats: DownstreamStats) {
-    return this.service.topCustomers({ from, to }, limit, stats);
+    return this.service.topCustomers({ from, to }, limit ?? 10, stats);
   }
 
   @ResolveField(() => [MonthlySales], { description: 'Revenue, orders and customers per month (UTC) and currency.' })
