@@ -30,6 +30,8 @@ export class OrderDto {
   currency!: string;
   @ApiProperty({ description: 'Sum of quantity × unitPriceCents over the lines.' })
   totalCents!: number;
+  @ApiProperty({ description: 'Sum of the quantities of the lines.' })
+  units!: number;
   @ApiProperty({ description: 'Moves on every write; lists are ordered by (updatedAt, id).' })
   updatedAt!: Date;
   @ApiProperty({ type: [OrderLineDto] })

@@ -67,6 +67,7 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
         status: input.status ?? 'PLACED',
         currency: input.currency,
         totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+        units: input.lines.reduce((sum, line) => sum + line.quantity, 0),
         updatedAt: now,
         lines: { create: input.lines.map((line, index) => ({ lineNo: index + 1, ...line })) },
       },

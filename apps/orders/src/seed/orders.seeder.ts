@@ -30,11 +30,12 @@ export class OrdersSeeder implements Seeder {
     const lines = orders.flatMap((order) => order.lines.map((line) => ({ orderId: order.id, ...line })));
     await this.db.$transaction([
       this.db.$executeRaw`
-        INSERT INTO orders (id, customer_id, placed_at, status, currency, total_cents, updated_at)
-        SELECT id, customer_id, placed_at, status::"OrderStatus", currency, total_cents, updated_at FROM unnest(
+        INSERT INTO orders (id, customer_id, placed_at, status, currency, total_cents, units, updated_at)
+        SELECT id, customer_id, placed_at, status::"OrderStatus", currency, total_cents, units, updated_at FROM unnest(
           ${orders.map((o) => o.id)}::text[], ${orders.map((o) => o.customerId)}::text[], ${orders.map((o) => o.placedAt)}::timestamptz[],
           ${orders.map((o) => o.status)}::text[], ${orders.map((o) => o.currency)}::text[], ${orders.map((o) => o.totalCents)}::int[],
-          ${orders.map((o) => o.updatedAt)}::timestamptz[]) AS t(id, customer_id, placed_at, status, currency, total_cents, updated_at)`,
+          ${orders.map((o) => o.lines.reduce((sum, line) => sum + line.quantity, 0))}::int[],
+          ${orders.map((o) => o.updatedAt)}::timestamptz[]) AS t(id, customer_id, placed_at, status, currency, total_cents, units, updated_at)`,
       this.db.$executeRaw`
         INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_price_cents)
         SELECT * FROM unnest(
