@@ -1,7 +1,7 @@
-import { ConfigError, SERVICE_PORTS, type ServiceName } from '@tributary/service-kit';
+import { ConfigError, integerFromEnv, logSettingsFromEnv, SERVICE_PORTS, switchFromEnv, type Env, type LogSettings, type ServiceName } from '@tributary/service-kit';
 
 /** Everything the gateway reads from its environment, validated once at boot. */
-export interface GatewayConfig {
+export interface GatewayConfig extends LogSettings {
   port: number;
   /** Base URL of each service, e.g. http://localhost:4001. */
   services: Record<ServiceName, string>;
@@ -18,26 +18,6 @@ export interface GatewayConfig {
   breakerHalfOpenAfterMs: number;
   /** Introspection and the playground; off in production. */
   development: boolean;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  logFormat: 'json' | 'pretty';
-}
-
-type Env = Readonly<Record<string, string | undefined>>;
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
-  return value;
-}
-
-function onOff(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
-  if (['off', 'false', '0', 'no'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be on or off, got ${JSON.stringify(env[name])}`);
 }
 
 function url(env: Env, name: string, fallback: string): string {
@@ -57,20 +37,16 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
   const services = Object.fromEntries(
     (Object.keys(SERVICE_PORTS) as ServiceName[]).map((service) => [service, url(env, `${service.toUpperCase()}_URL`, `http://localhost:${SERVICE_PORTS[service]}`)]),
   ) as Record<ServiceName, string>;
-  const logLevel = (env.LOG_LEVEL ?? 'info') as GatewayConfig['logLevel'];
-  const logFormat = (env.LOG_FORMAT ?? 'json') as GatewayConfig['logFormat'];
-  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError('LOG_FORMAT must be json or pretty');
   return {
-    port: integer(env, 'GATEWAY_PORT', 4000, 0, 65535),
+    port: integerFromEnv(env, 'GATEWAY_PORT', 4000, 0, 65535),
     services,
-    batching: onOff(env, 'TRIBUTARY_BATCHING', true),
-    downstreamExtension: onOff(env, 'DOWNSTREAM_EXTENSION', true),
-    downstreamTimeoutMs: integer(env, 'DOWNSTREAM_TIMEOUT_MS', 5000, 10, 600_000),
-    downstreamAttempts: integer(env, 'DOWNSTREAM_ATTEMPTS', 3, 1, 10),
-    breakerThreshold: integer(env, 'BREAKER_THRESHOLD', 5, 1, 1000),
-    breakerHalfOpenAfterMs: integer(env, 'BREAKER_HALF_OPEN_AFTER_MS', 5000, 10, 600_000),
+    batching: switchFromEnv(env, 'TRIBUTARY_BATCHING', true),
+    downstreamExtension: switchFromEnv(env, 'DOWNSTREAM_EXTENSION', true),
+    downstreamTimeoutMs: integerFromEnv(env, 'DOWNSTREAM_TIMEOUT_MS', 5000, 10, 600_000),
+    downstreamAttempts: integerFromEnv(env, 'DOWNSTREAM_ATTEMPTS', 3, 1, 10),
+    breakerThreshold: integerFromEnv(env, 'BREAKER_THRESHOLD', 5, 1, 1000),
+    breakerHalfOpenAfterMs: integerFromEnv(env, 'BREAKER_HALF_OPEN_AFTER_MS', 5000, 10, 600_000),
     development: env.NODE_ENV !== 'production',
-    logLevel,
-    logFormat,
+    ...logSettingsFromEnv(env),
   };
 }

@@ -1,4 +1,5 @@
 export * from './create-service-app.js';
+export * from './env.util.js';
 export * from './health.controller.js';
 export * from './service-kit.module.js';
 export * from './service.config.js';

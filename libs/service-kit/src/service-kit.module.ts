@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { BatchApiModule } from '@tributary/batch-api';
 import { DatabaseModule, SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
-import { LoggerModule } from 'nestjs-pino';
+import { requestLoggerModule } from './env.util.js';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health.controller.js';
 import type { ServiceConfig } from './service.config.js';
 
@@ -17,16 +17,7 @@ export class ServiceKitModule {
       imports: [
         DatabaseModule.forService(config.service, config.database, database),
         BatchApiModule.forRoot({ pageTokenSecret: config.pageTokenSecret, safetyMarginMs: config.listSafetyMarginMs }),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            name: config.service,
-            // One line per request, with its status and responseTime in ms.
-            customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-            serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
-            ...(config.logFormat === 'pretty' ? { transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
-          },
-        }),
+        requestLoggerModule(config.service, config),
       ],
       controllers: [HealthController],
       providers: [
