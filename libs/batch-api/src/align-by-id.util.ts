@@ -1,5 +1,3 @@
-import { MAX_BATCH_SIZE } from './batch-api.constants.js';
-
 /**
  * Lines up rows with the ids that were asked for: one slot per requested id, in the
  * requested order, duplicates repeated, `undefined` where no row has that id. Rows
@@ -41,10 +39,4 @@ export function toBatchGetResults<K extends string, T extends { id: string }>(
       ? { id: ids[index]!, error: { code: 'NOT_FOUND' as const, message: `${resourceKey} ${ids[index]} does not exist` } }
       : ({ id: row.id, [resourceKey]: row } as { id: string } & { [key in K]: T }),
   );
-}
-
-/** The distinct ids of a batch, for the single SQL `IN` list. */
-export function distinctIds(ids: readonly string[]): string[] {
-  if (ids.length > MAX_BATCH_SIZE) throw new RangeError(`at most ${MAX_BATCH_SIZE} ids per batch`);
-  return [...new Set(ids)];
 }

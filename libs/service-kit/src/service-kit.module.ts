@@ -5,8 +5,6 @@ import { requestLoggerModule } from './env.util.js';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health.controller.js';
 import type { ServiceConfig } from './service.config.js';
 
-export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
-
 /** What every service has: its config, its database, request logs, paging, /health. */
 @Module({})
 export class ServiceKitModule {
@@ -21,14 +19,12 @@ export class ServiceKitModule {
       ],
       controllers: [HealthController],
       providers: [
-        { provide: SERVICE_CONFIG, useValue: config },
         {
           provide: HEALTH_CHECKS,
           useFactory: (db: ServiceDatabase): HealthCheck[] => [{ name: 'database', check: () => db.$executeRawUnsafe('SELECT 1') }],
           inject: [SERVICE_DATABASE],
         },
       ],
-      exports: [SERVICE_CONFIG],
     };
   }
 }
