@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
-import { Logger } from 'nestjs-pino';
+import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/service-kit';
 import { GatewayAppModule } from './gateway-app.module.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { playgroundMiddleware } from './playground/playground.js';
@@ -11,8 +11,9 @@ export const GRAPHQL_PATH = '/graphql';
 
 /** Builds the gateway as it runs in production, for main.ts and tests alike. */
 export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule.register(config), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const logger = createAppLogger('gateway', config);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule.register(config), { logger: new PinoNestLogger(logger) });
+  app.use(requestLogging(logger));
   // Before Apollo's middleware: a browser's GET /graphql gets the playground.
   if (config.development) app.use(playgroundMiddleware(GRAPHQL_PATH));
   app.useGlobalPipes(createValidationPipe());

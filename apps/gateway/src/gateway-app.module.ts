@@ -4,7 +4,6 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { DateTimeResolver } from 'graphql-scalars';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { requestLoggerModule } from '@tributary/service-kit';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { DownstreamStats } from './downstream/downstream-stats.js';
@@ -41,7 +40,6 @@ export class GatewayAppModule {
     return {
       module: GatewayAppModule,
       imports: [
-        requestLoggerModule('gateway', config),
         DownstreamModule.forRoot(config),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

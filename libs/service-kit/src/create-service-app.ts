@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
-import { Logger } from 'nestjs-pino';
+import { createAppLogger, PinoNestLogger, requestLogging } from './request-logging.js';
 import type { ServiceConfig } from './service.config.js';
 
 export interface ServiceDescription {
@@ -17,8 +17,9 @@ export interface ServiceDescription {
  * errors, OpenAPI at /openapi.json with its docs page at /docs, graceful shutdown.
  */
 export async function createServiceApp(module: DynamicModule, config: ServiceConfig, about: ServiceDescription): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
-  app.useLogger(app.get(Logger));
+  const logger = createAppLogger(config.service, config);
+  const app = await NestFactory.create<NestExpressApplication>(module, { logger: new PinoNestLogger(logger), bodyParser: false });
+  app.use(requestLogging(logger));
   app.useBodyParser('json', { limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

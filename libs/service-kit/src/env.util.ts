@@ -1,5 +1,3 @@
-import { LoggerModule } from 'nestjs-pino';
-
 export class ConfigError extends Error {}
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -41,17 +39,4 @@ export function logSettingsFromEnv(env: Env): LogSettings {
   const logFormat = (env.LOG_FORMAT ?? 'json') as LogFormat;
   if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError('LOG_FORMAT must be json or pretty');
   return { logLevel, logFormat };
-}
-
-/** pino for an app: one line per request with its status and responseTime in ms. */
-export function requestLoggerModule(name: string, { logLevel, logFormat }: LogSettings) {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level: logLevel,
-      name,
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
-      ...(logFormat === 'pretty' ? { transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
-    },
-  });
 }

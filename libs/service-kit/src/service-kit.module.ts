@@ -1,11 +1,10 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { BatchApiModule } from '@tributary/batch-api';
 import { DatabaseModule, SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
-import { requestLoggerModule } from './env.util.js';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health.controller.js';
 import type { ServiceConfig } from './service.config.js';
 
-/** What every service has: its config, its database, request logs, paging, /health. */
+/** What every service has: its database, paging, /health. */
 @Module({})
 export class ServiceKitModule {
   static forRoot(config: ServiceConfig, database: Type<ServiceDatabase>): DynamicModule {
@@ -15,7 +14,6 @@ export class ServiceKitModule {
       imports: [
         DatabaseModule.forService(config.service, config.database, database),
         BatchApiModule.forRoot({ pageTokenSecret: config.pageTokenSecret, safetyMarginMs: config.listSafetyMarginMs }),
-        requestLoggerModule(config.service, config),
       ],
       controllers: [HealthController],
       providers: [
