@@ -65,7 +65,11 @@ export class LoadersFactory {
         async (keys) => {
           // One call per distinct period (a request usually has one).
           const byPeriod = new Map<string, CustomerOrdersKey[]>();
-          for (const key of keys) byPeriod.set(periodKey(key), [...(byPeriod.get(periodKey(key)) ?? []), key]);
+          for (const key of keys) {
+            const group = byPeriod.get(periodKey(key));
+            if (group) group.push(key);
+            else byPeriod.set(periodKey(key), [key]);
+          }
           const answers = new Map<string, OrderRecord[]>();
           await Promise.all(
             [...byPeriod.values()].map(async (group) => {

@@ -61,7 +61,11 @@ export class ReportsService {
       loaders.customerById.loadMany(ids),
     ]);
     const groupsOf = new Map<string, OrderAggregate[]>();
-    for (const group of groups) groupsOf.set(group.key!, [...(groupsOf.get(group.key!) ?? []), group]);
+    for (const group of groups) {
+      const ofCustomer = groupsOf.get(group.key!);
+      if (ofCustomer) ofCustomer.push(group);
+      else groupsOf.set(group.key!, [group]);
+    }
     return ids.map((id, index) => {
       const customer = customers[index];
       if (customer instanceof Error || !customer) return customer ?? null;
