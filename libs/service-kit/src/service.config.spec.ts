@@ -7,6 +7,7 @@ describe('serviceConfigFromEnv', () => {
     expect(embedded).toMatchObject({ port: 4002, listSafetyMarginMs: 1000, seedOnStart: true, logLevel: 'info', logFormat: 'json' });
     expect(embedded.database.dataDir).toMatch(/\.data\/orders$/);
     expect(serviceConfigFromEnv('orders', { ORDERS_DATABASE_URL: 'postgresql://db/orders' }).database).toEqual({ url: 'postgresql://db/orders' });
+    expect(serviceConfigFromEnv('orders', { ORDERS_DATA_DIR: '/tmp/shared', TRIBUTARY_DATA_DIR: '/tmp/x' }).database).toEqual({ dataDir: '/tmp/shared' });
   });
 
   it.each([

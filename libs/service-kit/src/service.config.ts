@@ -26,7 +26,8 @@ export interface ServiceConfig extends LogSettings {
  * process.env in a service: everything else receives this object.
  *
  * - `<SERVICE>_PORT` (4001 customers, 4002 orders, 4003 catalog)
- * - `<SERVICE>_DATABASE_URL`: a postgresql:// URL; without it, PGlite under `TRIBUTARY_DATA_DIR/<service>` (default `.data`)
+ * - `<SERVICE>_DATABASE_URL`: a postgresql:// URL; without it, PGlite under `TRIBUTARY_DATA_DIR/<service>` (default `.data`),
+ *   or in `<SERVICE>_DATA_DIR` when set (services that share one embedded database, as the benchmark's direct-SQL copy does)
  * - `PAGE_TOKEN_SECRET`, `LIST_SAFETY_MARGIN_MS` (1000), `BODY_LIMIT_BYTES` (262144), `LOG_LEVEL` (info),
  *   `LOG_FORMAT` (json), `SEED_ON_START` (true)
  */
@@ -39,7 +40,7 @@ export function serviceConfigFromEnv(service: ServiceName, env: Env = process.en
   return {
     service,
     port: integerFromEnv(env, `${prefix}_PORT`, SERVICE_PORTS[service], 0, 65535),
-    database: url ? { url } : { dataDir: projectPath(env.TRIBUTARY_DATA_DIR ?? '.data', service) },
+    database: url ? { url } : { dataDir: env[`${prefix}_DATA_DIR`] ?? projectPath(env.TRIBUTARY_DATA_DIR ?? '.data', service) },
     // Without a configured secret, tokens are valid until this process restarts.
     pageTokenSecret: secret ?? randomBytes(32).toString('base64url'),
     listSafetyMarginMs: integerFromEnv(env, 'LIST_SAFETY_MARGIN_MS', 1000, 0, 600_000),

@@ -1,0 +1,80 @@
+import { Prisma, type PrismaClient } from '../../apps/orders/src/generated/prisma/client.js';
+import { badUserInput } from './bad-user-input.js';
+
+const MAX_TOP = 1000;
+/** Reports count what was sold: every status but CANCELLED. */
+const COUNTED_STATUSES = ['PLACED', 'PAID', 'SHIPPED'];
+
+export interface PeriodArgs {
+  from: Date;
+  to: Date;
+}
+
+export interface TopCustomersArgs extends PeriodArgs {
+  limit?: number | null;
+}
+
+/** Sums stay exact in SQL (bigint); they reach JSON as numbers while they fit 2^53. */
+function toSafeNumber(value: bigint, field: string): number {
+  const number = Number(value);
+  if (!Number.isSafeInteger(number)) throw new RangeError(`${field} ${value} exceeds 2^53`);
+  return number;
+}
+
+/** The orders service's aggregate filter: the period, half-open, and the counted statuses. */
+function whereOrThrow({ from, to }: PeriodArgs): Prisma.Sql {
+  if (from >= to) throw badUserInput('to must be later than from');
+  // Cast to the enum, not the column to text: the planner then estimates the rows right.
+  return Prisma.sql`WHERE o.placed_at >= ${from} AND o.placed_at < ${to} AND o.status = ANY(${COUNTED_STATUSES}::text[]::"OrderStatus"[])`;
+}
+
+export async function topCustomers(db: PrismaClient, { limit, ...period }: TopCustomersArgs) {
+  const top = limit ?? 10;
+  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) throw badUserInput(`limit must be between 1 and ${MAX_TOP}`);
+  const rows = await db.$queryRaw<Array<{ customer_id: string; currency: string; revenue_cents: bigint; order_count: bigint }>>`
+    SELECT o.customer_id, o.currency, SUM(o.total_cents)::bigint AS revenue_cents, COUNT(*) AS order_count
+    FROM orders o
+    ${whereOrThrow(period)}
+    GROUP BY 1, 2
+    ORDER BY revenue_cents DESC, customer_id, currency
+    LIMIT ${top}`;
+  return rows.map((row) => ({
+    customerId: row.customer_id,
+    currency: row.currency.trim(),
+    revenueCents: toSafeNumber(row.revenue_cents, 'revenueCents'),
+    orderCount: toSafeNumber(row.order_count, 'orderCount'),
+  }));
+}
+
+export async function salesByMonth(db: PrismaClient, period: PeriodArgs) {
+  const rows = await db.$queryRaw<Array<{ month: string; currency: string; revenue_cents: bigint; order_count: bigint; customer_count: bigint }>>`
+    SELECT to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, o.currency, SUM(o.total_cents)::bigint AS revenue_cents,
+           COUNT(*) AS order_count, COUNT(DISTINCT o.customer_id) AS customer_count
+    FROM orders o
+    ${whereOrThrow(period)}
+    GROUP BY 1, 2
+    ORDER BY month, currency`;
+  return rows.map((row) => ({
+    month: row.month,
+    currency: row.currency.trim(),
+    revenueCents: toSafeNumber(row.revenue_cents, 'revenueCents'),
+    orderCount: toSafeNumber(row.order_count, 'orderCount'),
+    customerCount: toSafeNumber(row.customer_count, 'customerCount'),
+  }));
+}
+
+/** Revenue of a product is what its lines earned, not the totals of its orders. */
+export async function salesByProduct(db: PrismaClient, period: PeriodArgs) {
+  const rows = await db.$queryRaw<Array<{ product_id: string; currency: string; revenue_cents: bigint; units: bigint }>>`
+    SELECT l.product_id, o.currency, SUM(l.quantity::bigint * l.unit_price_cents)::bigint AS revenue_cents, SUM(l.quantity)::bigint AS units
+    FROM orders o JOIN order_lines l ON l.order_id = o.id
+    ${whereOrThrow(period)}
+    GROUP BY l.product_id, o.currency
+    ORDER BY revenue_cents DESC, product_id, currency`;
+  return rows.map((row) => ({
+    productId: row.product_id,
+    currency: row.currency.trim(),
+    revenueCents: toSafeNumber(row.revenue_cents, 'revenueCents'),
+    units: toSafeNumber(row.units, 'units'),
+  }));
+}

@@ -1,0 +1,22 @@
+import type { GraphQLResolverMap } from '@apollo/subgraph';
+import type { DatabaseHandle } from '@tributary/database';
+import type { DocumentNode } from 'graphql';
+
+/** A subgraph's link to its service's database, opened once per process. */
+export interface SubgraphDatabase<TContext extends object> {
+  /** The context of one GraphQL request, with loaders of its own. */
+  contextOfRequest(): TContext;
+  /** Resolves once the database answers a query. */
+  ping(): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+/** One subgraph: its schema, its resolvers, and how it reaches its database. */
+export interface SubgraphDefinition<TContext extends object> {
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  connect(handle: DatabaseHandle): SubgraphDatabase<TContext>;
+}
+
+/** The federation directives every subgraph imports. */
+export const FEDERATION_LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';

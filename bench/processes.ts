@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { projectPath } from '@tributary/database';
+
+/** A Node.js process of the system under measurement, listening on its own port. */
+export interface RunningProcess {
+  name: string;
+  url: string;
+  pid: number;
+  /** Forgets the peak resident set so far: the next `peakRssMb` covers what follows. */
+  resetPeakRss(): void;
+  /** The largest resident set since start or the last reset (Linux VmHWM), in MB. */
+  peakRssMb(): number | null;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1, as the OS hands them out. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess, name: string, output: () => string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} before answering /health:\n${output()}`);
+    try {
+      const response = await fetch(`${url}/health`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet: keep polling until the deadline.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${name} did not answer ${url}/health within ${timeoutMs / 1000} s:\n${output()}`);
+}
+
+/**
+ * Starts `node dist/<script>` with `env` on a free port (passed through `portVariable`)
+ * and resolves once its /health answers. Its output is kept for error messages only:
+ * the processes run with LOG_LEVEL=warn, so a quiet run prints nothing.
+ */
+export async function startProcess(name: string, script: string, portVariable: string, env: Record<string, string>): Promise<RunningProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [projectPath('dist', script)], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    });
+  try {
+    await waitForHealth(url, child, name, () => output);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const pid = child.pid!;
+  return {
+    name,
+    url,
+    pid,
+    resetPeakRss: () => {
+      // Writing 5 to clear_refs resets VmHWM (Linux ≥ 4.0); elsewhere the peak covers the whole run.
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+      } catch {
+        // Not Linux, or not allowed: peakRssMb then reports the peak since start.
+      }
+    },
+    peakRssMb: () => {
+      try {
+        const kilobytes = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+        return kilobytes ? Math.round(Number(kilobytes) / 1024) : null;
+      } catch {
+        return null;
+      }
+    },
+    stop,
+  };
+}
