@@ -24,21 +24,24 @@ export interface BenchOptions {
 
 const SCALING = [0.1, 0.316, 1] as const;
 
-const MODES: Record<BenchMode, Pick<BenchOptions, 'size' | 'settings' | 'scalingSettings'>> = {
+const MODES: Record<BenchMode, Pick<BenchOptions, 'size' | 'scaling' | 'settings' | 'scalingSettings'>> = {
   full: {
+    scaling: SCALING,
     size: { customers: 100_000, products: 10_000, orders: 1_000_000 },
     settings: { samples: 50, warmups: 5, sampleBudgetMs: 20_000, throughputConnections: 16, throughputSeconds: 10, dashboardConnections: 32, dashboardSeconds: 20 },
     scalingSettings: { samples: 20, warmups: 3, sampleBudgetMs: 8_000, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
   },
   quick: {
+    scaling: SCALING,
     size: { customers: 10_000, products: 1_000, orders: 100_000 },
     settings: { samples: 20, warmups: 2, sampleBudgetMs: 2_500, throughputConnections: 8, throughputSeconds: 2, dashboardConnections: 32, dashboardSeconds: 6 },
     scalingSettings: { samples: 10, warmups: 1, sampleBudgetMs: 1_200, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
   },
   // Only for the test that keeps the harness from rotting: every code path, tiny data.
   tiny: {
+    scaling: [0.5, 1],
     size: { customers: 300, products: 50, orders: 3_000 },
-    settings: { samples: 3, warmups: 1, sampleBudgetMs: 1_000, throughputConnections: 2, throughputSeconds: 1, dashboardConnections: 4, dashboardSeconds: 1 },
+    settings: { samples: 3, warmups: 1, sampleBudgetMs: 1_000, throughputConnections: 2, throughputSeconds: 0.3, dashboardConnections: 4, dashboardSeconds: 1 },
     scalingSettings: { samples: 2, warmups: 0, sampleBudgetMs: 500, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
   },
 };
@@ -73,7 +76,6 @@ export function benchOptionsFromArgs(args: string[], env = process.env): BenchOp
   return {
     mode,
     ...MODES[mode],
-    scaling: SCALING,
     databaseUrl,
     outDir: values.out ?? projectPath('bench', 'results'),
     seed: DEFAULT_DEMO_DATA.seed,
