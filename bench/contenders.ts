@@ -1,6 +1,6 @@
 import type { ServiceName } from '@tributary/service-kit';
 import { databaseEnv, SERVICES, serviceDatabaseEnv, type SeededDataSet } from './data-sets.js';
-import { startProcess, type RunningProcess } from './processes.js';
+import { startProcess, waitUntilIdle, type RunningProcess } from './processes.js';
 import type { Scenario, Variables } from './scenarios.js';
 
 export const CONTENDERS = ['tributary', 'naive', 'directSql', 'federation'] as const;
@@ -88,6 +88,8 @@ function directSqlContender(front: RunningProcess): Contender {
 
 export interface RunningContenders {
   contenders: Record<ContenderName, Contender>;
+  /** Resolves once every process is idle again (after a load run). */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -131,6 +133,7 @@ export async function startContenders(dataSet: SeededDataSet, onStarted: (name: 
         directSql: directSqlContender(directSql),
         federation: federationContender(federation, subgraphs),
       },
+      settle: () => waitUntilIdle(started),
       stop: async () => {
         await Promise.all(started.map((process) => process.stop()));
       },

@@ -97,3 +97,34 @@ export async function startProcess(name: string, script: string, portVariable: s
     stop,
   };
 }
+
+/** CPU time (user + system) a process has used, in clock ticks; null once it is gone. */
+function cpuTicks(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name: state is the first, utime the 12th, stime the 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until `processes` together use under a tenth of a core. A load run that ends
+ * leaves requests in flight (a naive gateway may still be making thousands of calls);
+ * the next measurement must not pay for them.
+ */
+export async function waitUntilIdle(processes: RunningProcess[], timeoutMs = 60_000): Promise<void> {
+  const windowMs = 500;
+  const deadline = Date.now() + timeoutMs;
+  const total = () => processes.reduce((sum, p) => sum + (cpuTicks(p.pid) ?? 0), 0);
+  let before = total();
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = total();
+    // Linux counts 100 ticks per CPU-second: a tenth of a core over the window.
+    if (after - before <= (windowMs / 1000) * 100 * 0.1) return;
+    before = after;
+  }
+}

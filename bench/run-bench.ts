@@ -47,8 +47,11 @@ async function measureSize(running: RunningContenders, size: DataSize, options: 
       const { figures, answers } = await measureLatency(contender, scenario, argumentSets, settings, expected);
       if (name === 'directSql') expected = answers;
       let rps: number | null = null;
-      if (settings.throughputSeconds > 0) {
+      // A run shorter than two requests of one connection would measure nothing but
+      // the requests it abandons; such a contender's throughput is left out.
+      if (settings.throughputSeconds > 0 && figures.p50Ms * 2 < settings.throughputSeconds * 1000) {
         rps = (await measureLoad(contender, [{ scenario, weight: 1 }], size, options.until, settings.throughputConnections, settings.throughputSeconds)).rps;
+        await running.settle();
       }
       cells[name] = { ...figures, rps, peakRssMb: contender.front.peakRssMb() };
       const problems = figures.errors + figures.mismatches ? `, ${figures.errors} errors, ${figures.mismatches} wrong answers` : '';
@@ -67,6 +70,7 @@ async function measureDashboard(running: RunningContenders, size: DataSize, perS
     const contender = running.contenders[name];
     contender.front.resetPeakRss();
     const load = await measureLoad(contender, mix, size, options.until, options.settings.dashboardConnections, options.settings.dashboardSeconds);
+    await running.settle();
     // Calls per request of the mix: the scenarios' own, weighted as the mix draws them.
     const calls = mix.reduce((sum, { scenario, weight }) => sum + perScenario.find((s) => s.name === scenario.name)!.contenders[name].downstreamCalls * weight, 0) / totalWeight;
     cells[name] = { p50Ms: load.p50Ms, p95Ms: load.p95Ms, p99Ms: load.p99Ms, rps: load.rps, downstreamCalls: Math.round(calls * 10) / 10, peakRssMb: contender.front.peakRssMb(), samples: load.requests, errors: load.errors, mismatches: 0 };

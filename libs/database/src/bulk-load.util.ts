@@ -11,7 +11,8 @@ interface RawSql {
  * them again from their saved definitions. Keeping a handful of B-trees up to date row
  * by row, in random key order, is what makes a million-row load crawl; one sorted
  * build per index at the end is many times faster. Primary keys and unique indexes
- * stay, so the load still refuses duplicates.
+ * stay, so the load still refuses duplicates. The planner's statistics are refreshed
+ * afterwards: PGlite has no autovacuum to do it, and PostgreSQL's would come late.
  */
 export async function withSecondaryIndexesDeferred<T>(db: RawSql, tables: readonly string[], load: () => Promise<T>): Promise<T> {
   const indexes = await db.$queryRawUnsafe<Array<{ name: string; definition: string }>>(
@@ -21,11 +22,14 @@ export async function withSecondaryIndexesDeferred<T>(db: RawSql, tables: readon
     [...tables],
   );
   for (const index of indexes) await db.$executeRawUnsafe(`DROP INDEX "${index.name}"`);
+  let loaded: T;
   try {
-    return await load();
+    loaded = await load();
   } finally {
     for (const index of indexes) await db.$executeRawUnsafe(index.definition);
   }
+  await db.$executeRawUnsafe(`ANALYZE ${tables.map((table) => `"${table}"`).join(', ')}`);
+  return loaded;
 }
 
 /**

@@ -1,8 +1,10 @@
-import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Info, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Customer } from '../customers/customer.model.js';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
-import { Loaders, RequestStats, type RequestLoaders } from '../loaders/request-loaders.js';
+import { Loaders, RequestStats, type GatewayContext, type RequestLoaders } from '../loaders/request-loaders.js';
 import { Order, OrderConnection, OrdersArgs } from './order.model.js';
+import { attachOrderRelations, type OrderWithRelations } from './order-relations.js';
 import { OrdersQueryService } from './orders-query.service.js';
 
 @Resolver(() => Order)
@@ -10,12 +12,20 @@ export class OrdersResolver {
   constructor(private readonly query: OrdersQueryService) {}
 
   @Query(() => OrderConnection, { description: 'Orders in the order of their last change, filtered.' })
-  orders(@Args() { first, after, filter }: OrdersArgs, @RequestStats() stats: DownstreamStats) {
-    return this.query.orders({ first, after }, filter ?? {}, stats);
+  async orders(@Args() { first, after, filter }: OrdersArgs, @RequestStats() stats: DownstreamStats, @Loaders() loaders: RequestLoaders, @Info() info: GraphQLResolveInfo) {
+    const connection = await this.query.orders({ first, after }, filter ?? {}, stats);
+    await attachOrderRelations(
+      connection.edges.map((edge) => edge.node),
+      info,
+      loaders,
+      ['edges', 'node'],
+    );
+    return connection;
   }
 
+  // Resolved once per order of a page: see FAST_FIELD_RESOLVER in request-loaders.ts.
   @ResolveField(() => Customer, { nullable: true })
-  customer(@Parent() order: Order, @Loaders() loaders: RequestLoaders) {
-    return loaders.customerById.load(order.customerId);
+  customer(order: OrderWithRelations, _args: unknown, { loaders }: GatewayContext) {
+    return order.customer !== undefined ? order.customer : loaders.customerById.load(order.customerId);
   }
 }
