@@ -47,9 +47,9 @@ async function waitForHealth(url: string, child: ChildProcess, name: string, out
  * and resolves once its /health answers. Its output is kept for error messages only:
  * the processes run with LOG_LEVEL=warn, so a quiet run prints nothing.
  */
-export async function startProcess(name: string, script: string, portVariable: string, env: Record<string, string>): Promise<RunningProcess> {
+export async function startProcess(name: string, script: string, portVariable: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [projectPath('dist', script)], {
+  const child = spawn(process.execPath, [...nodeFlags, projectPath('dist', script)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

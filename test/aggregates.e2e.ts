@@ -103,6 +103,21 @@ describe('POST /v1/orders:aggregate equals an independent SQL computation', () =
     expect([...groups].sort(byKey)).toEqual(all.filter((g) => customerIds.includes(g.key!)).sort(byKey));
   });
 
+  it('computes only the measures asked for, with the same figures', async () => {
+    const period = { placedFrom: '2025-01-01T00:00:00Z', placedTo: '2026-01-01T00:00:00Z', statuses: NOT_CANCELLED };
+    const full = await aggregate({ groupBy: 'product', ...period });
+    const masked = await aggregate({ groupBy: 'product', ...period, measures: ['units'] });
+    expect(masked).toEqual(full.map(({ key, currency, revenueCents, units }) => ({ key, currency, revenueCents, units })));
+    expect(await aggregate({ groupBy: 'month', ...period, measures: ['customerCount', 'customerCount'] })).toEqual(
+      (await aggregate({ groupBy: 'month', ...period })).map(({ key, currency, revenueCents, customerCount }) => ({ key, currency, revenueCents, customerCount })),
+    );
+  });
+
+  it('refuses an unknown measure, naming the field', async () => {
+    const response = await request(orders.http).post('/v1/orders:aggregate').send({ groupBy: 'month', measures: ['profit'] }).expect(400);
+    expect(JSON.stringify(response.body)).toContain('measures');
+  });
+
   it('answers an empty list for an empty period', async () => {
     expect(await aggregate({ groupBy: 'month', placedFrom: '2030-01-01T00:00:00Z', placedTo: '2030-02-01T00:00:00Z' })).toEqual([]);
   });

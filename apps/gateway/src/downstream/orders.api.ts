@@ -44,16 +44,19 @@ export interface AggregateRequest extends Period {
   limit?: number;
 }
 
-export interface OrderAggregate {
-  key: string | null;
-  currency: string;
-  revenueCents: number;
+/** A group's measures besides revenue, computed only when the request names them. */
+export type AggregateMeasure = 'orderCount' | 'units' | 'customerCount' | 'firstPlacedAt' | 'lastPlacedAt';
+
+interface AggregateMeasures {
   orderCount: number;
   units: number;
   customerCount: number;
   firstPlacedAt: string;
   lastPlacedAt: string;
 }
+
+/** One group of an aggregate that asked for the measures M. */
+export type OrderAggregate<M extends AggregateMeasure = never> = { key: string | null; currency: string; revenueCents: number } & Pick<AggregateMeasures, M>;
 
 /** The orders service's batch contract and aggregates, as the gateway calls them. */
 export class OrdersApi {
@@ -74,7 +77,7 @@ export class OrdersApi {
     );
   }
 
-  aggregate(request: AggregateRequest, stats: DownstreamStats): Promise<{ groups: OrderAggregate[] }> {
+  aggregate<M extends AggregateMeasure>(request: AggregateRequest & { measures: M[] }, stats: DownstreamStats): Promise<{ groups: Array<OrderAggregate<M>> }> {
     return this.http.call({ method: 'POST', path: '/v1/orders:aggregate', body: request, keys: request.customerIds?.length ?? 0, idempotent: true }, stats);
   }
 }

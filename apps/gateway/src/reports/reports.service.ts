@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ProblemException } from '@tributary/batch-api';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
 import { Downstream } from '../downstream/downstream.service.js';
-import type { AggregateRequest, OrderAggregate, OrderStatusName } from '../downstream/orders.api.js';
+import type { AggregateMeasure, AggregateRequest, OrderAggregate, OrderStatusName } from '../downstream/orders.api.js';
 import type { RequestLoaders } from '../loaders/request-loaders.js';
 import type { CategorySales, CustomerRevenue, CustomerSummary, MonthlySales } from './reports.model.js';
 import type { PeriodArgs } from './reports.args.js';
@@ -24,17 +24,17 @@ export class ReportsService {
   constructor(private readonly downstream: Downstream) {}
 
   async topCustomers(period: PeriodArgs, limit: number, stats: DownstreamStats): Promise<CustomerRevenue[]> {
-    const groups = await this.aggregate({ groupBy: 'customer', ...periodOrThrow(period), statuses: COUNTED_STATUSES, limit }, stats);
+    const groups = await this.aggregate({ groupBy: 'customer', ...periodOrThrow(period), statuses: COUNTED_STATUSES, limit, measures: ['orderCount'] }, stats);
     return groups.map((g) => ({ customerId: g.key!, revenueCents: g.revenueCents, orderCount: g.orderCount, currency: g.currency }));
   }
 
   async salesByMonth(period: PeriodArgs, stats: DownstreamStats): Promise<MonthlySales[]> {
-    const groups = await this.aggregate({ groupBy: 'month', ...periodOrThrow(period), statuses: COUNTED_STATUSES }, stats);
+    const groups = await this.aggregate({ groupBy: 'month', ...periodOrThrow(period), statuses: COUNTED_STATUSES, measures: ['orderCount', 'customerCount'] }, stats);
     return groups.map((g) => ({ month: g.key!, currency: g.currency, revenueCents: g.revenueCents, orderCount: g.orderCount, customerCount: g.customerCount }));
   }
 
   async salesByCategory(period: PeriodArgs, stats: DownstreamStats, loaders: RequestLoaders): Promise<CategorySales[]> {
-    const groups = await this.aggregate({ groupBy: 'product', ...periodOrThrow(period), statuses: COUNTED_STATUSES }, stats);
+    const groups = await this.aggregate({ groupBy: 'product', ...periodOrThrow(period), statuses: COUNTED_STATUSES, measures: ['units'] }, stats);
     // The catalog knows each product's category: one batch call per 1000 products sold.
     const products = await loaders.productById.loadMany([...new Set(groups.map((g) => g.key!))]);
     const categoryOf = new Map<string, string>();
@@ -57,10 +57,10 @@ export class ReportsService {
   /** One entry per requested id, in order: null for an unknown customer. */
   async customerSummary(ids: string[], stats: DownstreamStats, loaders: RequestLoaders): Promise<Array<CustomerSummary | null | Error>> {
     const [groups, customers] = await Promise.all([
-      this.aggregate({ groupBy: 'customer', customerIds: [...new Set(ids)], statuses: COUNTED_STATUSES }, stats),
+      this.aggregate({ groupBy: 'customer', customerIds: [...new Set(ids)], statuses: COUNTED_STATUSES, measures: ['orderCount', 'firstPlacedAt', 'lastPlacedAt'] }, stats),
       loaders.customerById.loadMany(ids),
     ]);
-    const groupsOf = new Map<string, OrderAggregate[]>();
+    const groupsOf = new Map<string, Array<OrderAggregate<'orderCount' | 'firstPlacedAt' | 'lastPlacedAt'>>>();
     for (const group of groups) {
       const ofCustomer = groupsOf.get(group.key!);
       if (ofCustomer) ofCustomer.push(group);
@@ -86,7 +86,7 @@ export class ReportsService {
     });
   }
 
-  private async aggregate(request: AggregateRequest, stats: DownstreamStats): Promise<OrderAggregate[]> {
+  private async aggregate<M extends AggregateMeasure>(request: AggregateRequest & { measures: M[] }, stats: DownstreamStats): Promise<Array<OrderAggregate<M>>> {
     return (await this.downstream.orders.aggregate(request, stats)).groups;
   }
 }

@@ -2,17 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { periodOrThrow } from '@tributary/batch-api';
 import { OrdersDatabase } from '../database/orders-database.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { AggregateGrouping, AggregateOrdersRequestDto, OrderAggregateDto } from './orders-aggregate.dto.js';
+import { AGGREGATE_MEASURES, type AggregateGrouping, type AggregateMeasure, type AggregateOrdersRequestDto, type OrderAggregateDto } from './orders-aggregate.dto.js';
 
 interface AggregateRow {
   key: string | null;
   currency: string;
   revenue_cents: bigint;
-  order_count: bigint;
-  units: bigint;
-  customer_count: bigint;
-  first_placed_at: Date;
-  last_placed_at: Date;
+  order_count?: bigint;
+  units?: bigint;
+  customer_count?: bigint;
+  first_placed_at?: Date;
+  last_placed_at?: Date;
 }
 
 /** Sums stay exact in SQL (bigint); they reach JSON as numbers while they fit 2^53. */
@@ -29,9 +29,27 @@ const KEY_OF_ORDER: Record<Exclude<AggregateGrouping, 'product'>, Prisma.Sql> = 
 };
 
 /**
+ * Each measure's SQL, per kind of grouping. Orders carry their totals and units, so
+ * groupings of orders need one scan and no join; product groups are what their lines
+ * earned. A customer's group has one customer: counting distinct ones would only cost
+ * a sort.
+ */
+function measureSql(grouping: AggregateGrouping): Record<'revenueCents' | AggregateMeasure, Prisma.Sql> {
+  const ofLines = grouping === 'product';
+  return {
+    revenueCents: ofLines ? Prisma.sql`SUM(l.quantity::bigint * l.unit_price_cents)::bigint AS revenue_cents` : Prisma.sql`SUM(o.total_cents)::bigint AS revenue_cents`,
+    orderCount: ofLines ? Prisma.sql`COUNT(DISTINCT o.id) AS order_count` : Prisma.sql`COUNT(*) AS order_count`,
+    units: ofLines ? Prisma.sql`SUM(l.quantity)::bigint AS units` : Prisma.sql`SUM(o.units)::bigint AS units`,
+    customerCount: grouping === 'customer' ? Prisma.sql`1::bigint AS customer_count` : Prisma.sql`COUNT(DISTINCT o.customer_id) AS customer_count`,
+    firstPlacedAt: Prisma.sql`MIN(o.placed_at) AS first_placed_at`,
+    lastPlacedAt: Prisma.sql`MAX(o.placed_at) AS last_placed_at`,
+  };
+}
+
+/**
  * Revenue, orders, units and customers over a period, computed where the orders are:
  * one SQL statement, whatever the number of orders, so that reports never pull rows
- * across the network to add them up.
+ * across the network to add them up. Only the measures asked for are computed.
  */
 @Injectable()
 export class OrdersAggregateService {
@@ -43,11 +61,11 @@ export class OrdersAggregateService {
       key: row.key,
       currency: row.currency.trim(),
       revenueCents: toSafeNumber(row.revenue_cents, 'revenueCents'),
-      orderCount: toSafeNumber(row.order_count, 'orderCount'),
-      units: toSafeNumber(row.units, 'units'),
-      customerCount: toSafeNumber(row.customer_count, 'customerCount'),
-      firstPlacedAt: row.first_placed_at,
-      lastPlacedAt: row.last_placed_at,
+      ...(row.order_count !== undefined && { orderCount: toSafeNumber(row.order_count, 'orderCount') }),
+      ...(row.units !== undefined && { units: toSafeNumber(row.units, 'units') }),
+      ...(row.customer_count !== undefined && { customerCount: toSafeNumber(row.customer_count, 'customerCount') }),
+      ...(row.first_placed_at !== undefined && { firstPlacedAt: row.first_placed_at }),
+      ...(row.last_placed_at !== undefined && { lastPlacedAt: row.last_placed_at }),
     }));
   }
 
@@ -56,26 +74,18 @@ export class OrdersAggregateService {
     const ranked = request.groupBy === 'customer' || request.groupBy === 'product';
     const orderBy = ranked ? Prisma.sql`revenue_cents DESC, key, currency` : Prisma.sql`key, currency`;
     const limit = request.limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${request.limit}`;
+    const sql = measureSql(request.groupBy);
+    const measures = Prisma.join([sql.revenueCents, ...[...new Set(request.measures ?? AGGREGATE_MEASURES)].map((measure) => sql[measure])]);
     if (request.groupBy === 'product') {
-      // Revenue of a product is what its lines earned, not the totals of its orders.
       return Prisma.sql`
-        SELECT l.product_id AS key, o.currency,
-               SUM(l.quantity::bigint * l.unit_price_cents)::bigint AS revenue_cents,
-               COUNT(DISTINCT o.id) AS order_count, SUM(l.quantity)::bigint AS units,
-               COUNT(DISTINCT o.customer_id) AS customer_count,
-               MIN(o.placed_at) AS first_placed_at, MAX(o.placed_at) AS last_placed_at
+        SELECT l.product_id AS key, o.currency, ${measures}
         FROM orders o JOIN order_lines l ON l.order_id = o.id
         ${where}
         GROUP BY l.product_id, o.currency
         ORDER BY ${orderBy} ${limit}`;
     }
-    // Orders carry their totals and units: one scan of the orders, no join. A customer's
-    // group has one customer: counting distinct ones there would only cost a sort.
-    const customerCount = request.groupBy === 'customer' ? Prisma.sql`1::bigint` : Prisma.sql`COUNT(DISTINCT o.customer_id)`;
     return Prisma.sql`
-      SELECT ${KEY_OF_ORDER[request.groupBy]} AS key, o.currency, SUM(o.total_cents)::bigint AS revenue_cents, COUNT(*) AS order_count,
-             SUM(o.units)::bigint AS units, ${customerCount} AS customer_count,
-             MIN(o.placed_at) AS first_placed_at, MAX(o.placed_at) AS last_placed_at
+      SELECT ${KEY_OF_ORDER[request.groupBy]} AS key, o.currency, ${measures}
       FROM orders o
       ${where}
       GROUP BY 1, 2
