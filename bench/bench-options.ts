@@ -22,32 +22,33 @@ export interface BenchOptions {
   until: Date;
 }
 
-const SCALING = [0.1, 0.316, 1] as const;
+// Two decades: the full run's smaller sizes are the quick run's sizes and a tenth of them.
+const SCALING = [0.01, 0.1, 1] as const;
 
 const MODES: Record<BenchMode, Pick<BenchOptions, 'size' | 'scaling' | 'settings' | 'scalingSettings'>> = {
   full: {
     scaling: SCALING,
     size: { customers: 100_000, products: 10_000, orders: 1_000_000 },
-    settings: { samples: 50, warmups: 5, sampleBudgetMs: 20_000, throughputConnections: 16, throughputSeconds: 10, dashboardConnections: 32, dashboardSeconds: 20 },
-    scalingSettings: { samples: 20, warmups: 3, sampleBudgetMs: 8_000, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
+    settings: { samples: 50, minSamples: 5, warmups: 5, sampleBudgetMs: 20_000, throughputConnections: 16, throughputSeconds: 10, dashboardConnections: 32, dashboardSeconds: 20 },
+    scalingSettings: { samples: 20, minSamples: 5, warmups: 3, sampleBudgetMs: 8_000, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
   },
   quick: {
     scaling: SCALING,
     size: { customers: 10_000, products: 1_000, orders: 100_000 },
-    settings: { samples: 20, warmups: 1, sampleBudgetMs: 1_500, throughputConnections: 8, throughputSeconds: 1, dashboardConnections: 32, dashboardSeconds: 5 },
-    scalingSettings: { samples: 10, warmups: 1, sampleBudgetMs: 1_000, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
+    settings: { samples: 20, minSamples: 3, warmups: 1, sampleBudgetMs: 1_500, throughputConnections: 8, throughputSeconds: 1, dashboardConnections: 32, dashboardSeconds: 5 },
+    scalingSettings: { samples: 10, minSamples: 2, warmups: 1, sampleBudgetMs: 1_000, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
   },
   // Only for the test that keeps the harness from rotting: every code path, tiny data.
   tiny: {
     scaling: [0.5, 1],
     size: { customers: 300, products: 50, orders: 3_000 },
-    settings: { samples: 3, warmups: 1, sampleBudgetMs: 1_000, throughputConnections: 2, throughputSeconds: 0.3, dashboardConnections: 4, dashboardSeconds: 1 },
-    scalingSettings: { samples: 2, warmups: 0, sampleBudgetMs: 500, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
+    settings: { samples: 3, minSamples: 2, warmups: 1, sampleBudgetMs: 1_000, throughputConnections: 2, throughputSeconds: 0.3, dashboardConnections: 4, dashboardSeconds: 1 },
+    scalingSettings: { samples: 2, minSamples: 1, warmups: 0, sampleBudgetMs: 500, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
   },
 };
 
 export const USAGE = `npm run bench [-- --quick | --full] [--database-url postgresql://user@host:5432/postgres] [--out DIR]
-  --quick          10k customers, 1k products, 100k orders (under 3 minutes on 2 cores)
+  --quick          10k customers, 1k products, 100k orders (about 3 minutes on 2 cores)
   --full           100k customers, 10k products, 1M orders (the default)
   --database-url   run every database on this PostgreSQL server (also BENCH_DATABASE_URL); PGlite otherwise
   --out DIR        where results go (default bench/results)`;

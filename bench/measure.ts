@@ -10,8 +10,9 @@ export interface MeasureSettings {
   /** Sequential requests per cell for the latency percentiles, and those thrown away first. */
   samples: number;
   warmups: number;
-  /** A slow contender stops sampling after this long (with at least 3 samples). */
+  /** A slow contender stops sampling after `sampleBudgetMs`, once it has `minSamples`. */
   sampleBudgetMs: number;
+  minSamples: number;
   /** Concurrent connections and seconds of the per-scenario throughput run (0 s: none). */
   throughputConnections: number;
   throughputSeconds: number;
@@ -97,7 +98,7 @@ export async function measureLatency(
   for (; index < limit; index++) {
     const measured = latencies.length;
     if (measured >= settings.samples) break;
-    if (measured >= 3 && performance.now() - started > settings.sampleBudgetMs) break;
+    if (measured >= settings.minSamples && performance.now() - started > settings.sampleBudgetMs) break;
     const { ms, answer } = await ask(contender, scenario, argumentSets[index]!);
     if (index >= settings.warmups) latencies.push(ms);
     if (answer instanceof Error) {

@@ -116,7 +116,7 @@ function cpuTicks(pid: number): number | null {
  * the next measurement must not pay for them.
  */
 export async function waitUntilIdle(processes: RunningProcess[], timeoutMs = 60_000): Promise<void> {
-  const windowMs = 500;
+  const windowMs = 300;
   const deadline = Date.now() + timeoutMs;
   const total = () => processes.reduce((sum, p) => sum + (cpuTicks(p.pid) ?? 0), 0);
   let before = total();

@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startSystem, type SystemUnderTest } from './support/system-under-test.js';
@@ -83,3 +85,40 @@ describe('a service that stops answering', () => {
     }
   });
 });
+
+describe('a client that goes away before its answer', () => {
+  it('stops the calls made for it, without counting them against the services', async () => {
+    // One call per key: a page of 600 orders means hundreds of calls to each service.
+    // A generous timeout, so that only the client's leaving can cut them short.
+    const naive = await startGatewayOnPort({ batching: false, downstreamTimeoutMs: 30_000 });
+    const calls = () => system.customers.requests.count + system.catalog.requests.count;
+    const before = calls();
+    const client = http.request(`${naive.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' } });
+    client.on('error', () => {});
+    client.end(JSON.stringify({ query: `{ orders(first: 600) { edges { node { customer { name } lines { product { title } } } } } }` }));
+    await expect.poll(() => calls() - before, { interval: 5, timeout: 10_000 }).toBeGreaterThan(0);
+    client.destroy();
+
+    // Calls in flight finish; nothing new starts. Settled well short of one per key.
+    await expect.poll(async () => {
+      const seen = calls();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return calls() === seen;
+    }).toBe(true);
+    expect(calls() - before).toBeLessThan(600);
+
+    // The abandoned calls opened no circuit: the next request gets everything.
+    const health = await request(naive.gateway.http).get('/health');
+    expect(Object.values(health.body.services).map((s) => (s as { circuit: string }).circuit)).toEqual(['closed', 'closed', 'closed']);
+    const next = await graphql(naive.gateway, QUERY);
+    expect(next.body.errors).toBeUndefined();
+    await naive.gateway.close();
+  });
+});
+
+/** Another gateway over the same services, listening on a real port (a client must be able to hang up). */
+async function startGatewayOnPort(overrides: Parameters<SystemUnderTest['startGateway']>[0]) {
+  const gateway = await system.startGateway(overrides);
+  await gateway.app.listen(0, '127.0.0.1');
+  return { gateway, url: `http://127.0.0.1:${(gateway.http.address() as AddressInfo).port}` };
+}

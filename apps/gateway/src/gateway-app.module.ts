@@ -1,4 +1,5 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { ServerResponse } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -55,8 +56,12 @@ export class GatewayAppModule {
             csrfPrevention: true,
             // A fresh set of loaders and counters per request: nothing cached is ever
             // shared between requests or users.
-            context: () => {
-              const downstream = new DownstreamStats();
+            context: ({ res }: { res: ServerResponse }) => {
+              const clientGone = new AbortController();
+              res.once('close', () => {
+                if (!res.writableFinished) clientGone.abort();
+              });
+              const downstream = new DownstreamStats(clientGone.signal);
               return { downstream, loaders: loaders.create(downstream) };
             },
             // Nest's driver types Apollo's CommonJS build and these come from its ES build:

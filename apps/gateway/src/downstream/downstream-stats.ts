@@ -7,8 +7,15 @@ export interface DownstreamCount {
   keys: number;
 }
 
-/** What one GraphQL request caused downstream, per service: the collapse made visible. */
+/**
+ * What one GraphQL request caused downstream, per service: the collapse made visible.
+ * Its `clientGone` signal aborts when the client closes the connection before the
+ * answer: calls still queued or in flight for it are then dropped, rather than
+ * leaving services to answer a request nobody will read.
+ */
 export class DownstreamStats {
+  constructor(readonly clientGone: AbortSignal = new AbortController().signal) {}
+
   private readonly counts: Record<ServiceName, DownstreamCount> = {
     customers: { calls: 0, keys: 0 },
     orders: { calls: 0, keys: 0 },

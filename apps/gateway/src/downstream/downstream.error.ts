@@ -5,6 +5,8 @@ export const DownstreamErrorCode = {
   unavailable: 'DOWNSTREAM_UNAVAILABLE',
   /** The service answered with an error. */
   failed: 'DOWNSTREAM_FAILED',
+  /** Not sent, or given up: the client that asked has gone away. */
+  abandoned: 'DOWNSTREAM_ABANDONED',
 } as const;
 export type DownstreamErrorCode = (typeof DownstreamErrorCode)[keyof typeof DownstreamErrorCode];
 

@@ -86,6 +86,7 @@ export class ServiceClient {
   }
 
   async call<T>(request: DownstreamRequest, stats: DownstreamStats): Promise<T> {
+    if (stats.clientGone.aborted) throw this.abandoned();
     const policy = request.idempotent ? this.resilient : this.resilientOnce;
     try {
       return await policy.execute(({ signal }) => this.send<T>(request, stats, signal));
@@ -102,6 +103,10 @@ export class ServiceClient {
     await this.pool.close();
   }
 
+  private abandoned(): DownstreamError {
+    return new DownstreamError(this.service, DownstreamErrorCode.abandoned, 'the client went away; not called');
+  }
+
   private async send<T>(request: DownstreamRequest, stats: DownstreamStats, signal: AbortSignal): Promise<T> {
     stats.record(this.service, request.keys);
     const started = performance.now();
@@ -113,7 +118,8 @@ export class ServiceClient {
       const response = await this.pool.request({
         method: request.method,
         path,
-        signal,
+        // The attempt's timeout, or the client going away, whichever comes first.
+        signal: AbortSignal.any([signal, stats.clientGone]),
         headers: request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
       });
@@ -129,6 +135,11 @@ export class ServiceClient {
       return payload as T;
     } catch (error) {
       if (error instanceof DownstreamError) throw error;
+      // Not the service's fault: neither retried nor counted by the circuit breaker.
+      if (stats.clientGone.aborted) {
+        outcome = 'abandoned';
+        throw this.abandoned();
+      }
       if (signal.aborted) outcome = 'timeout';
       throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, error instanceof Error ? error.message : String(error));
     } finally {
