@@ -1,6 +1,6 @@
 import type { ServiceName } from '@tributary/service-kit';
 import { databaseEnv, SERVICES, serviceDatabaseEnv, type SeededDataSet } from './data-sets.js';
-import { startProcess, waitUntilIdle, type RunningProcess } from './processes.js';
+import { freePorts, startProcess, waitUntilIdle, type RunningProcess } from './processes.js';
 import type { Scenario, Variables } from './scenarios.js';
 
 export const CONTENDERS = ['tributary', 'naive', 'directSql', 'federation'] as const;
@@ -108,30 +108,43 @@ export interface RunningContenders {
  */
 export async function startContenders(dataSet: SeededDataSet, onStarted: (name: string) => void): Promise<RunningContenders> {
   const started: RunningProcess[] = [];
-  const start = async (name: string, script: string, portVariable: string, env: Record<string, string>, nodeFlags?: string[]) => {
-    const process = await startProcess(name, script, portVariable, env, nodeFlags);
+  const start = async (name: string, script: string, portVariable: string, port: number, env: Record<string, string>, nodeFlags?: string[]) => {
+    const process = await startProcess(name, script, portVariable, env, nodeFlags, port);
     started.push(process);
     onStarted(name);
     return process;
   };
   try {
-    const [services, subgraphs, directSql] = await Promise.all([
-      Promise.all(SERVICES.map((service) => start(service, `apps/${service}/src/main.js`, `${service.toUpperCase()}_PORT`, { SEED_ON_START: 'false', ...serviceDatabaseEnv(service, dataSet.services[service]) }))),
-      Promise.all(SERVICES.map((service) => start(`${service} subgraph`, 'bench/federation/subgraph-server.js', 'PORT', { SUBGRAPH: service, ...databaseEnv(dataSet.subgraphs[service]) }))),
-      start('direct SQL', 'bench/direct-sql/direct-sql-server.js', 'PORT', databaseEnv(dataSet.combined)),
-    ]);
-    const urlOf = (list: RunningProcess[], suffix = '') => Object.fromEntries(SERVICES.map((service, index) => [service, `${list[index]!.url}${suffix}`])) as Record<ServiceName, string>;
-    const serviceUrls = urlOf(services);
-    const subgraphUrls = urlOf(subgraphs, '/graphql');
+    // Every port first, so that all ten processes start at once: the gateways wait for
+    // what is behind them (their /health answers once their services do).
+    const ports = await freePorts(2 * SERVICES.length + 4);
+    const servicePorts = ports.slice(0, SERVICES.length);
+    const subgraphPorts = ports.slice(SERVICES.length, 2 * SERVICES.length);
+    const [directSqlPort, tributaryPort, naivePort, federationPort] = ports.slice(2 * SERVICES.length);
+    const urlOf = (ports: number[], suffix = '') => Object.fromEntries(SERVICES.map((service, index) => [service, `http://127.0.0.1:${ports[index]}${suffix}`])) as Record<ServiceName, string>;
+    const serviceUrls = urlOf(servicePorts);
+    const subgraphUrls = urlOf(subgraphPorts, '/graphql');
     const gatewayEnv = { NODE_ENV: 'production', CUSTOMERS_URL: serviceUrls.customers, ORDERS_URL: serviceUrls.orders, CATALOG_URL: serviceUrls.catalog };
-    const [tributary, naive, federation] = await Promise.all([
-      start('Tributary gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', gatewayEnv, GATEWAY_NODE_FLAGS),
+    const [, subgraphs, directSql, tributary, naive, federation] = await Promise.all([
+      Promise.all(
+        SERVICES.map((service, index) =>
+          start(service, `apps/${service}/src/main.js`, `${service.toUpperCase()}_PORT`, servicePorts[index]!, { SEED_ON_START: 'false', ...serviceDatabaseEnv(service, dataSet.services[service]) }),
+        ),
+      ),
+      Promise.all(
+        SERVICES.map((service, index) =>
+          start(`${service} subgraph`, 'bench/federation/subgraph-server.js', 'PORT', subgraphPorts[index]!, { SUBGRAPH: service, ...databaseEnv(dataSet.subgraphs[service]) }),
+        ),
+      ),
+      start('direct SQL', 'bench/direct-sql/direct-sql-server.js', 'PORT', directSqlPort!, databaseEnv(dataSet.combined)),
+      start('Tributary gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', tributaryPort!, gatewayEnv, GATEWAY_NODE_FLAGS),
       // One call per key is slow by nature: give it room rather than time it out.
-      start('naive gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', { ...gatewayEnv, TRIBUTARY_BATCHING: 'off', DOWNSTREAM_TIMEOUT_MS: '60000' }, GATEWAY_NODE_FLAGS),
+      start('naive gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', naivePort!, { ...gatewayEnv, TRIBUTARY_BATCHING: 'off', DOWNSTREAM_TIMEOUT_MS: '60000' }, GATEWAY_NODE_FLAGS),
       start(
         'Federation gateway',
         'bench/federation/federation-gateway.js',
         'PORT',
+        federationPort!,
         { CUSTOMERS_SUBGRAPH_URL: subgraphUrls.customers, ORDERS_SUBGRAPH_URL: subgraphUrls.orders, CATALOG_SUBGRAPH_URL: subgraphUrls.catalog },
         GATEWAY_NODE_FLAGS,
       ),

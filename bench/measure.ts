@@ -94,13 +94,16 @@ export async function measureLatency(
   let errors = 0;
   let firstProblem: string | undefined;
   const started = performance.now();
+  let warming = settings.warmups > 0;
   let index = 0;
   for (; index < limit; index++) {
     const measured = latencies.length;
     if (measured >= settings.samples) break;
     if (measured >= settings.minSamples && performance.now() - started > settings.sampleBudgetMs) break;
     const { ms, answer } = await ask(contender, scenario, argumentSets[index]!);
-    if (index >= settings.warmups) latencies.push(ms);
+    if (!warming) latencies.push(ms);
+    // A request slower than the whole budget warms up enough on its own.
+    else warming = index + 1 < settings.warmups && ms < settings.sampleBudgetMs;
     if (answer instanceof Error) {
       errors++;
       firstProblem ??= answer.message;
@@ -142,9 +145,10 @@ export async function measureLoad(
   size: DataSize,
   until: Date,
   connections: number,
-  seconds: number,
+  /** Run for this many seconds, or until this many responses have come back. */
+  length: { seconds: number } | { requests: number },
 ): Promise<LoadFigures> {
-  const random = seededRandom(connections * 7919 + seconds);
+  const random = seededRandom(connections * 7919 + ('seconds' in length ? length.seconds : length.requests));
   const totalWeight = mix.reduce((sum, entry) => sum + entry.weight, 0);
   const pick = () => {
     let roll = random() * totalWeight;
@@ -153,12 +157,13 @@ export async function measureLoad(
   };
   let graphqlErrors = 0;
   const latencies: number[] = [];
+  const started = performance.now();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const run = autocannon(
       {
         url: contender.url,
         connections,
-        duration: seconds,
+        ...('seconds' in length ? { duration: length.seconds } : { amount: length.requests }),
         timeout: 60,
         requests: [
           {
@@ -180,6 +185,8 @@ export async function measureLoad(
     );
     run.on('response', (_client, _status, _bytes, responseTime: number) => latencies.push(responseTime));
   });
+  // Timed here: autocannon's own duration is in whole sampling ticks.
+  const seconds = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   return {
     rps: Math.round((result.requests.total / seconds) * 10) / 10,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { projectPath } from '@tributary/database';
 
 /** A Node.js process of the system under measurement, listening on its own port. */
@@ -15,16 +15,20 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-/** A free TCP port on 127.0.0.1, as the OS hands them out. */
-export function freePort(): Promise<number> {
+function listenOnAnyPort(): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
   });
+}
+
+/** `count` distinct free TCP ports on 127.0.0.1: all held open together, then released. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, listenOnAnyPort));
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 async function waitForHealth(url: string, child: ChildProcess, name: string, output: () => string, timeoutMs = 120_000): Promise<void> {
@@ -43,12 +47,12 @@ async function waitForHealth(url: string, child: ChildProcess, name: string, out
 }
 
 /**
- * Starts `node dist/<script>` with `env` on a free port (passed through `portVariable`)
- * and resolves once its /health answers. Its output is kept for error messages only:
+ * Starts `node dist/<script>` with `env` on `port` (a free one by default), passed
+ * through `portVariable`, and resolves once its /health answers. Its output is kept for error messages only:
  * the processes run with LOG_LEVEL=warn, so a quiet run prints nothing.
  */
-export async function startProcess(name: string, script: string, portVariable: string, env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningProcess> {
-  const port = await freePort();
+export async function startProcess(name: string, script: string, portVariable: string, env: Record<string, string>, nodeFlags: string[] = [], port?: number): Promise<RunningProcess> {
+  port ??= (await freePorts(1))[0]!;
   const child = spawn(process.execPath, [...nodeFlags, projectPath('dist', script)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -11,6 +11,7 @@ import { goalsOf, ratiosOf, scalingSeries, type BenchResults, type CellResult, t
 import { latencyChart } from './report/latency-chart.js';
 import { resultsMarkdown } from './report/markdown.js';
 import { DASHBOARD_WEIGHTS, SCENARIOS, type Scenario } from './scenarios.js';
+import { compactCount } from './report/format.util.js';
 
 export type Log = (line: string) => void;
 
@@ -47,11 +48,12 @@ async function measureSize(running: RunningContenders, size: DataSize, options: 
       const { figures, answers } = await measureLatency(contender, scenario, argumentSets, settings, expected);
       if (name === 'directSql') expected = answers;
       let rps: number | null = null;
-      // A run shorter than two requests of one connection would measure nothing but
-      // the requests it abandons; such a contender's throughput is left out.
-      if (settings.throughputSeconds > 0 && figures.p50Ms * 2 < settings.throughputSeconds * 1000) {
-        rps = (await measureLoad(contender, [{ scenario, weight: 1 }], size, options.until, settings.throughputConnections, settings.throughputSeconds)).rps;
-        await running.settle();
+      // A fixed number of requests, all answered, so that none is left running into the
+      // next measurement: about throughputSeconds' worth at two cores' pace, at least one
+      // per connection. A contender slower than the whole run per request is left out.
+      if (settings.throughputSeconds > 0 && figures.p50Ms < settings.throughputSeconds * 1000) {
+        const requests = Math.min(5000, Math.max(settings.throughputConnections, Math.round(((settings.throughputSeconds * 1000) / figures.p50Ms) * 2)));
+        rps = (await measureLoad(contender, [{ scenario, weight: 1 }], size, options.until, settings.throughputConnections, { requests })).rps;
       }
       cells[name] = { ...figures, rps, peakRssMb: contender.front.peakRssMb() };
       const problems = figures.errors + figures.mismatches ? `, ${figures.errors} errors, ${figures.mismatches} wrong answers` : '';
@@ -69,7 +71,7 @@ async function measureDashboard(running: RunningContenders, size: DataSize, perS
   for (const name of CONTENDERS) {
     const contender = running.contenders[name];
     contender.front.resetPeakRss();
-    const load = await measureLoad(contender, mix, size, options.until, options.settings.dashboardConnections, options.settings.dashboardSeconds);
+    const load = await measureLoad(contender, mix, size, options.until, options.settings.dashboardConnections, { seconds: options.settings.dashboardSeconds });
     await running.settle();
     // Calls per request of the mix: the scenarios' own, weighted as the mix draws them.
     const calls = mix.reduce((sum, { scenario, weight }) => sum + perScenario.find((s) => s.name === scenario.name)!.contenders[name].downstreamCalls * weight, 0) / totalWeight;
@@ -94,10 +96,17 @@ export async function runBench(options: BenchOptions, command: string, log: Log)
   const p50BySize: Array<Record<string, Record<ContenderName, number>>> = [];
   let main: ScenarioResult[] = [];
   try {
+    const progress = progressLog(say);
+    const seed = (size: DataSize) => databases.seed(size, options.seed, options.until, (what, done, total) => progress(`${what} of the ${compactCount(size.orders)}-order set`, done, total));
+    // The smaller sets are seeded together up front: their time is mostly the seeders'
+    // start-up, which overlaps well. The largest keeps both cores to itself (seeding it
+    // alongside the others was slower); nothing is measured while any set is seeded.
+    say(`Seeding the smaller data sets: ${sizes.slice(0, -1).map(describeSize).join('; ')}`);
+    const smaller = await Promise.all(sizes.slice(0, -1).map(seed));
     for (const [index, size] of sizes.entries()) {
       const isMain = index === sizes.length - 1;
       say(`Data set ${index + 1} of ${sizes.length}: ${describeSize(size)}`);
-      const dataSet = await databases.seed(size, options.seed, options.until, progressLog(say));
+      const dataSet = smaller[index] ?? (await seed(size));
       say('Starting 3 services, 2 Tributary gateways, 3 subgraphs, the Federation gateway and the direct-SQL server');
       const running = await startContenders(dataSet, () => {});
       try {

@@ -4,7 +4,7 @@ import { parse } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { PrismaClient, type Product } from '../../apps/catalog/src/generated/prisma/client.js';
 import { entityLoader } from './entity-loader.js';
-import { FEDERATION_LINK, type SubgraphDefinition } from './subgraph-definition.js';
+import { FEDERATION_LINK, prismaSubgraphDatabase, type SubgraphDefinition } from './subgraph-definition.js';
 
 export interface CatalogContext {
   productById: DataLoader<string, Product | null>;
@@ -47,12 +47,5 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
 export const catalogSubgraph: SubgraphDefinition<CatalogContext> = {
   typeDefs,
   resolvers,
-  connect(handle) {
-    const db = new PrismaClient({ adapter: handle.adapterFactory });
-    return {
-      contextOfRequest: () => ({ productById: entityLoader((ids) => db.product.findMany({ where: { id: { in: ids } } })) }),
-      ping: async () => void (await db.$executeRawUnsafe('SELECT 1')),
-      disconnect: () => db.$disconnect(),
-    };
-  },
+  connect: (handle) => prismaSubgraphDatabase(new PrismaClient({ adapter: handle.adapterFactory }), (db) => ({ productById: entityLoader((ids) => db.product.findMany({ where: { id: { in: ids } } })) })),
 };

@@ -4,7 +4,7 @@ import { parse } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { PrismaClient, type Customer } from '../../apps/customers/src/generated/prisma/client.js';
 import { entityLoader } from './entity-loader.js';
-import { FEDERATION_LINK, type SubgraphDefinition } from './subgraph-definition.js';
+import { FEDERATION_LINK, prismaSubgraphDatabase, type SubgraphDefinition } from './subgraph-definition.js';
 
 export interface CustomersContext {
   customerById: DataLoader<string, Customer | null>;
@@ -45,12 +45,5 @@ export const resolvers: GraphQLResolverMap<CustomersContext> = {
 export const customersSubgraph: SubgraphDefinition<CustomersContext> = {
   typeDefs,
   resolvers,
-  connect(handle) {
-    const db = new PrismaClient({ adapter: handle.adapterFactory });
-    return {
-      contextOfRequest: () => ({ customerById: entityLoader((ids) => db.customer.findMany({ where: { id: { in: ids } } })) }),
-      ping: async () => void (await db.$executeRawUnsafe('SELECT 1')),
-      disconnect: () => db.$disconnect(),
-    };
-  },
+  connect: (handle) => prismaSubgraphDatabase(new PrismaClient({ adapter: handle.adapterFactory }), (db) => ({ customerById: entityLoader((ids) => db.customer.findMany({ where: { id: { in: ids } } })) })),
 };

@@ -4,7 +4,7 @@ import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import { PrismaClient } from '../../apps/orders/src/generated/prisma/client.js';
 import { readOrdersPage, type OrdersArgs, type OrderWithLines } from './orders-page.js';
 import { salesByMonth, salesByProduct, topCustomers, type PeriodArgs, type TopCustomersArgs } from './orders-reports.js';
-import { FEDERATION_LINK, type SubgraphDefinition } from './subgraph-definition.js';
+import { FEDERATION_LINK, prismaSubgraphDatabase, type SubgraphDefinition } from './subgraph-definition.js';
 
 export interface OrdersContext {
   db: PrismaClient;
@@ -164,13 +164,6 @@ export const resolvers: GraphQLResolverMap<OrdersContext> = {
 export const ordersSubgraph: SubgraphDefinition<OrdersContext> = {
   typeDefs,
   resolvers,
-  connect(handle) {
-    const db = new PrismaClient({ adapter: handle.adapterFactory });
-    return {
-      // Orders resolves no entities: references to customers and products carry only ids.
-      contextOfRequest: () => ({ db }),
-      ping: async () => void (await db.$executeRawUnsafe('SELECT 1')),
-      disconnect: () => db.$disconnect(),
-    };
-  },
+  // Orders resolves no entities: references to customers and products carry only ids.
+  connect: (handle) => prismaSubgraphDatabase(new PrismaClient({ adapter: handle.adapterFactory }), (db) => ({ db })),
 };

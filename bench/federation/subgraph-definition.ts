@@ -11,6 +11,21 @@ export interface SubgraphDatabase<TContext extends object> {
   disconnect(): Promise<void>;
 }
 
+/** What a subgraph needs of a generated Prisma client. */
+interface PrismaClientLike {
+  $executeRawUnsafe(query: string): Promise<number>;
+  $disconnect(): Promise<void>;
+}
+
+/** A subgraph's database through its service's Prisma client: per-request contexts, a ping, a disconnect. */
+export function prismaSubgraphDatabase<TDb extends PrismaClientLike, TContext extends object>(db: TDb, contextOfRequest: (db: TDb) => TContext): SubgraphDatabase<TContext> {
+  return {
+    contextOfRequest: () => contextOfRequest(db),
+    ping: async () => void (await db.$executeRawUnsafe('SELECT 1')),
+    disconnect: () => db.$disconnect(),
+  };
+}
+
 /** One subgraph: its schema, its resolvers, and how it reaches its database. */
 export interface SubgraphDefinition<TContext extends object> {
   typeDefs: DocumentNode;

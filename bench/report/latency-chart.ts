@@ -1,12 +1,12 @@
 import { CONTENDER_LABELS, CONTENDERS } from '../contenders.js';
 import type { DataSize } from '../data-sets.js';
 import type { ScalingSeries } from './bench-results.js';
+import { compactCount } from './format.util.js';
 
 const COLORS = { tributary: '#1b7f5b', naive: '#c0392b', directSql: '#34495e', federation: '#8e44ad' } as const;
 const PANEL = { width: 420, height: 300, left: 60, right: 16, top: 40, bottom: 50 };
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const compact = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${+(n / 1e3).toFixed(1)}k` : `${n}`);
 
 /** Powers of ten (and their halves) spanning [min, max], for log-axis ticks. */
 function logTicks(min: number, max: number): number[] {
@@ -37,7 +37,7 @@ function panel(series: ScalingSeries, sizes: DataSize[], offsetX: number): strin
     parts.push(`<line x1="${offsetX + PANEL.left}" x2="${offsetX + PANEL.left + plotW}" y1="${y(tick)}" y2="${y(tick)}" stroke="#eee"/>`);
     parts.push(`<text x="${offsetX + PANEL.left - 6}" y="${y(tick) + 4}" text-anchor="end" font-size="11">${tick}</text>`);
   }
-  for (const value of xs) parts.push(`<text x="${x(value)}" y="${PANEL.top + plotH + 16}" text-anchor="middle" font-size="11">${compact(value)}</text>`);
+  for (const value of xs) parts.push(`<text x="${x(value)}" y="${PANEL.top + plotH + 16}" text-anchor="middle" font-size="11">${compactCount(value)}</text>`);
   parts.push(`<text x="${offsetX + PANEL.left + plotW / 2}" y="${PANEL.height - 12}" text-anchor="middle" font-size="12">orders in the data set (log)</text>`);
   parts.push(`<text transform="translate(${offsetX + 16} ${PANEL.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="12">p50 latency, ms (log)</text>`);
   for (const contender of CONTENDERS) {

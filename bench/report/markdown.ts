@@ -1,10 +1,10 @@
 import { CONTENDER_LABELS, CONTENDERS } from '../contenders.js';
 import type { BenchResults } from './bench-results.js';
+import { compactCount } from './format.util.js';
 
 const number = (value: number | null | undefined, digits = 1) => (value == null || Number.isNaN(value) ? '–' : value.toLocaleString('en', { maximumFractionDigits: digits }));
 const times = (value: number | null) => (value === null ? '–' : `${value}x`);
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
-const compact = (n: number) => (n >= 1e6 ? `${+(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${+(n / 1e3).toFixed(1)}k` : `${n}`);
 
 /** The results as the markdown the run prints and writes to bench/results/<date>.md. */
 export function resultsMarkdown(results: BenchResults, chartFile: string): string {
@@ -17,7 +17,7 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
     `- Data: ${meta.dataSize.customers.toLocaleString('en')} customers, ${meta.dataSize.products.toLocaleString('en')} products, ${meta.dataSize.orders.toLocaleString('en')} orders`,
     `- Machine: ${meta.machine}`,
     `- Latency: sequential requests with fresh arguments each, after warm-up; every answer checked against direct SQL's for the same arguments.`,
-    `- Throughput (req/s): autocannon, ${meta.connections.throughput} connections for ${meta.seconds.throughput} s per scenario; the dashboard mix: ${meta.connections.dashboard} connections for ${meta.seconds.dashboard} s, its latency measured under that load.`,
+    `- Throughput (req/s): autocannon, ${meta.connections.throughput} connections sending about ${meta.seconds.throughput} s worth of requests per scenario (every one answered; – where one request takes longer than that); the dashboard mix: ${meta.connections.dashboard} connections for ${meta.seconds.dashboard} s, its latency measured under that load.`,
     `- Downstream calls: HTTP requests from the gateway to services (or subgraphs) per request; direct SQL makes none (one SQL statement).`,
     `- Peak RSS: of the process that answers the client (gateway, or the direct-SQL server${meta.database.startsWith('PGlite') ? ', which holds its embedded database in memory' : ''}).`,
     '',
@@ -58,7 +58,7 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
     '',
     'The slope b fits p50 ∝ orders^b: 0 is flat, 1 grows as fast as the data.',
     '',
-    row(['Scenario', 'Contender', ...sizes.map((s) => `${compact(s.orders)} orders`), 'slope b']),
+    row(['Scenario', 'Contender', ...sizes.map((s) => `${compactCount(s.orders)} orders`), 'slope b']),
     row(Array(sizes.length + 3).fill('---')),
   );
   for (const series of scenarios) {
