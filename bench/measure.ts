@@ -10,7 +10,7 @@ export interface MeasureSettings {
   /** Sequential requests per cell for the latency percentiles, and those thrown away first. */
   samples: number;
   warmups: number;
-  /** A slow contender stops sampling after `sampleBudgetMs`, once it has `minSamples`. */
+  /** A slow contender stops sampling `sampleBudgetMs` after its warm-up, once it has `minSamples`. */
   sampleBudgetMs: number;
   minSamples: number;
   /** Concurrent connections and seconds of the per-scenario throughput run (0 s: none). */
@@ -93,17 +93,20 @@ export async function measureLatency(
   let mismatches = 0;
   let errors = 0;
   let firstProblem: string | undefined;
-  const started = performance.now();
+  let samplingSince = performance.now();
   let warming = settings.warmups > 0;
   let index = 0;
   for (; index < limit; index++) {
     const measured = latencies.length;
     if (measured >= settings.samples) break;
-    if (measured >= settings.minSamples && performance.now() - started > settings.sampleBudgetMs) break;
+    if (measured >= settings.minSamples && performance.now() - samplingSince > settings.sampleBudgetMs) break;
     const { ms, answer } = await ask(contender, scenario, argumentSets[index]!);
     if (!warming) latencies.push(ms);
-    // A request slower than the whole budget warms up enough on its own.
-    else warming = index + 1 < settings.warmups && ms < settings.sampleBudgetMs;
+    else {
+      // A request slower than the whole budget warms up enough on its own.
+      warming = index + 1 < settings.warmups && ms < settings.sampleBudgetMs;
+      samplingSince = performance.now();
+    }
     if (answer instanceof Error) {
       errors++;
       firstProblem ??= answer.message;
@@ -158,6 +161,7 @@ export async function measureLoad(
   let graphqlErrors = 0;
   const latencies: number[] = [];
   const started = performance.now();
+  let lastResponseAt = started;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const run = autocannon(
       {
@@ -183,13 +187,16 @@ export async function measureLoad(
       },
       (error, finished) => (error ? reject(error) : resolve(finished)),
     );
-    run.on('response', (_client, _status, _bytes, responseTime: number) => latencies.push(responseTime));
+    run.on('response', (_client, _status, _bytes, responseTime: number) => {
+      latencies.push(responseTime);
+      lastResponseAt = performance.now();
+    });
   });
-  // Timed here: autocannon's own duration is in whole sampling ticks.
-  const seconds = (performance.now() - started) / 1000;
+  // Up to the last answer: autocannon reports (and calls back) on whole-second ticks.
+  const seconds = (lastResponseAt - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   return {
-    rps: Math.round((result.requests.total / seconds) * 10) / 10,
+    rps: seconds > 0 ? Math.round((result.requests.total / seconds) * 10) / 10 : 0,
     p50Ms: sorted.length ? round(percentile(sorted, 50)) : NaN,
     p95Ms: sorted.length ? round(percentile(sorted, 95)) : NaN,
     p99Ms: sorted.length ? round(percentile(sorted, 99)) : NaN,

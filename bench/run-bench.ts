@@ -134,7 +134,7 @@ export async function runBench(options: BenchOptions, command: string, log: Log)
     meta: {
       date,
       mode: options.mode,
-      database: databases.describe().replace(/ under .*/, ''),
+      database: databases.describe().replace(/ under .*| \(databases .*\)$/, ''),
       command,
       machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node.js ${process.version}`,
       dataSize: options.size,
