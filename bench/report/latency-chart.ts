@@ -54,7 +54,7 @@ export function latencyChart(sizes: DataSize[], series: ScalingSeries[], caption
   const legendY = PANEL.height + 10;
   const legend = CONTENDERS.map(
     (c, i) =>
-      `<rect x="${20 + i * 230}" y="${legendY}" width="14" height="4" fill="${COLORS[c]}"/><text x="${40 + i * 230}" y="${legendY + 6}" font-size="12">${escape(CONTENDER_LABELS[c])}</text>`,
+      `<rect x="${20 + i * 270}" y="${legendY}" width="14" height="4" fill="${COLORS[c]}"/><text x="${40 + i * 270}" y="${legendY + 6}" font-size="12">${escape(CONTENDER_LABELS[c])}</text>`,
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${legendY + 40}" font-family="sans-serif" font-size="13">`,
