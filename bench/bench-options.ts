@@ -35,8 +35,8 @@ const MODES: Record<BenchMode, Pick<BenchOptions, 'size' | 'scaling' | 'settings
   quick: {
     scaling: SCALING,
     size: { customers: 10_000, products: 1_000, orders: 100_000 },
-    settings: { samples: 20, minSamples: 2, warmups: 2, sampleBudgetMs: 500, throughputConnections: 8, throughputSeconds: 0.3, dashboardConnections: 32, dashboardSeconds: 3 },
-    scalingSettings: { samples: 5, minSamples: 1, warmups: 1, sampleBudgetMs: 350, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
+    settings: { samples: 20, minSamples: 2, warmups: 2, sampleBudgetMs: 400, throughputConnections: 8, throughputSeconds: 0.3, dashboardConnections: 32, dashboardSeconds: 2 },
+    scalingSettings: { samples: 4, minSamples: 1, warmups: 1, sampleBudgetMs: 300, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
   },
   // Only for the test that keeps the harness from rotting: every code path, tiny data.
   tiny: {

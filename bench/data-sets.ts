@@ -60,6 +60,9 @@ function seedInChild(service: ServiceName, spec: DemoDataSpec, env: Record<strin
   });
 }
 
+/** A copy this large writes enough WAL to checkpoint after it. */
+const LARGE_COPY_BYTES = 32 * 1024 * 1024;
+
 /** Every migration of a service, oldest first, as SQL. */
 function migrationScripts(service: ServiceName): string[] {
   const folder = projectPath('prisma', service, 'migrations');
@@ -91,7 +94,7 @@ async function combineEmbedded(services: Record<ServiceName, DatabaseLocation>, 
           const { blob } = await source.query(`COPY "${name}" TO '/dev/blob'`);
           await combined.query(`COPY "${name}" FROM '/dev/blob'`, [], { blob });
           // PGlite has no checkpointer: a large copy must checkpoint as it goes (see DatabaseHandle).
-          await combined.exec('CHECKPOINT');
+          if (blob && blob.size > LARGE_COPY_BYTES) await combined.exec('CHECKPOINT');
         }
       } finally {
         await source.close();
