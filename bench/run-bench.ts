@@ -50,8 +50,9 @@ async function measureSize(running: RunningContenders, size: DataSize, options: 
       let rps: number | null = null;
       // A fixed number of requests, all answered, so that none is left running into the
       // next measurement: about throughputSeconds' worth at two cores' pace, at least one
-      // per connection. A contender slower than the whole run per request is left out.
-      if (settings.throughputSeconds > 0 && figures.p50Ms < settings.throughputSeconds * 1000) {
+      // per connection. A contender over half a second per request (and over the run's
+      // length) is left out: in quick mode a round of it would outlast all the others.
+      if (settings.throughputSeconds > 0 && figures.p50Ms < Math.max(500, settings.throughputSeconds * 1000)) {
         const requests = Math.min(5000, Math.max(settings.throughputConnections, Math.round(((settings.throughputSeconds * 1000) / figures.p50Ms) * 2)));
         rps = (await measureLoad(contender, [{ scenario, weight: 1 }], size, options.until, settings.throughputConnections, { requests })).rps;
       }

@@ -17,7 +17,7 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
     `- Data: ${meta.dataSize.customers.toLocaleString('en')} customers, ${meta.dataSize.products.toLocaleString('en')} products, ${meta.dataSize.orders.toLocaleString('en')} orders`,
     `- Machine: ${meta.machine}`,
     `- Latency: sequential requests with fresh arguments each, after warm-up; every answer checked against direct SQL's for the same arguments.`,
-    `- Throughput (req/s): autocannon, ${meta.connections.throughput} connections sending about ${meta.seconds.throughput} s worth of requests per scenario (every one answered; – where one request takes longer than that); the dashboard mix: ${meta.connections.dashboard} connections for ${meta.seconds.dashboard} s, its latency measured under that load.`,
+    `- Throughput (req/s): autocannon, ${meta.connections.throughput} connections sending about ${meta.seconds.throughput} s worth of requests per scenario (every one answered; – where one request takes over half a second and over that run's length); the dashboard mix: ${meta.connections.dashboard} connections for ${meta.seconds.dashboard} s, its latency measured under that load.`,
     `- Downstream calls: HTTP requests from the gateway to services (or subgraphs) per request; direct SQL makes none (one SQL statement).`,
     `- Peak RSS: of the process that answers the client (gateway, or the direct-SQL server${meta.database.startsWith('PGlite') ? ', which holds its embedded database in memory' : ''}).`,
     '',
