@@ -76,8 +76,8 @@ function migrationScripts(service: ServiceName): string[] {
 /**
  * Builds the embedded direct-SQL database from the seeded service databases: each
  * service's schema from its migrations, then each table copied over with COPY, which
- * is many times faster than seeding a fourth time. Statistics are refreshed in the
- * service databases too (PGlite has no autovacuum), so every contender plans alike.
+ * is many times faster than seeding a fourth time. The copy then gets fresh planner
+ * statistics, as every seeded database does (runSeed), so every contender plans alike.
  */
 async function combineEmbedded(services: Record<ServiceName, DatabaseLocation>, dataDir: string): Promise<void> {
   const combined = new PGlite(dataDir);
@@ -88,7 +88,6 @@ async function combineEmbedded(services: Record<ServiceName, DatabaseLocation>, 
       for (const script of migrationScripts(service)) await combined.exec(script);
       const source = new PGlite(services[service].dataDir!);
       try {
-        await source.exec('ANALYZE');
         const tables = await source.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`);
         for (const { name } of tables.rows) {
           const { blob } = await source.query(`COPY "${name}" TO '/dev/blob'`);
@@ -133,7 +132,6 @@ export class BenchDatabases {
       // A server takes the direct-SQL copy's load alongside the services'.
       const direct = (what: string, done: number, total: number) => onProgress(`${what} (direct SQL)`, done, total);
       await Promise.all([seedServices(), ...SERVICES.map((service) => seedInChild(service, spec, serviceDatabaseEnv(service, combined), direct))]);
-      await Promise.all([...SERVICES.map((service) => services[service].url!), combined.url].map((url) => this.run(url, 'ANALYZE')));
     } else {
       await seedServices();
       onProgress('the direct-SQL copy', 0, 1);
@@ -173,12 +171,8 @@ export class BenchDatabases {
     return { url: url.toString() };
   }
 
-  private admin(sql: string): Promise<void> {
-    return this.run((this.server as { url: string }).url, sql);
-  }
-
-  private async run(url: string, sql: string): Promise<void> {
-    const client = new pg.Client({ connectionString: url });
+  private async admin(sql: string): Promise<void> {
+    const client = new pg.Client({ connectionString: (this.server as { url: string }).url });
     await client.connect();
     try {
       await client.query(sql);

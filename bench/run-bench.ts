@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { projectPath } from '@tributary/database';
+import { progressByTenths } from '@tributary/demo-data';
 import { scaledSize, type BenchOptions } from './bench-options.js';
 import { CONTENDER_LABELS, CONTENDERS, startContenders, type ContenderName, type RunningContenders } from './contenders.js';
 import { BenchDatabases, type DataSize } from './data-sets.js';
@@ -17,16 +18,6 @@ export type Log = (line: string) => void;
 
 /** Charted and reported for scaling: (a) and the yearly reports. */
 const CHARTED = ['orders-1000', 'topCustomers-year', 'salesByCategory-year'];
-
-function progressLog(log: Log): (what: string, done: number, total: number) => void {
-  const lastDecile = new Map<string, number>();
-  return (what, done, total) => {
-    const decile = total === 0 ? 10 : Math.floor((done / total) * 10);
-    if (lastDecile.get(what) === decile) return;
-    lastDecile.set(what, decile);
-    log(`  seeding ${what}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} (${decile * 10}%)`);
-  };
-}
 
 const describeSize = (size: DataSize) => `${size.customers.toLocaleString('en')} customers, ${size.products.toLocaleString('en')} products, ${size.orders.toLocaleString('en')} orders`;
 
@@ -97,7 +88,7 @@ export async function runBench(options: BenchOptions, command: string, log: Log)
   const p50BySize: Array<Record<string, Record<ContenderName, number>>> = [];
   let main: ScenarioResult[] = [];
   try {
-    const progress = progressLog(say);
+    const progress = progressByTenths((line) => say(`  ${line}`));
     const seed = (size: DataSize) => databases.seed(size, options.seed, options.until, (what, done, total) => progress(`${what} of the ${compactCount(size.orders)}-order set`, done, total));
     // The smaller sets are seeded together up front: their time is mostly the seeders'
     // start-up, which overlaps well. The largest keeps both cores to itself (seeding it

@@ -11,8 +11,7 @@ interface RawSql {
  * them again from their saved definitions. Keeping a handful of B-trees up to date row
  * by row, in random key order, is what makes a million-row load crawl; one sorted
  * build per index at the end is many times faster. Primary keys and unique indexes
- * stay, so the load still refuses duplicates. The planner's statistics are refreshed
- * afterwards: PGlite has no autovacuum to do it, and PostgreSQL's would come late.
+ * stay, so the load still refuses duplicates.
  */
 export async function withSecondaryIndexesDeferred<T>(db: RawSql, tables: readonly string[], load: () => Promise<T>): Promise<T> {
   const indexes = await db.$queryRawUnsafe<Array<{ name: string; definition: string }>>(
@@ -22,14 +21,11 @@ export async function withSecondaryIndexesDeferred<T>(db: RawSql, tables: readon
     [...tables],
   );
   for (const index of indexes) await db.$executeRawUnsafe(`DROP INDEX "${index.name}"`);
-  let loaded: T;
   try {
-    loaded = await load();
+    return await load();
   } finally {
     for (const index of indexes) await db.$executeRawUnsafe(index.definition);
   }
-  await db.$executeRawUnsafe(`ANALYZE ${tables.map((table) => `"${table}"`).join(', ')}`);
-  return loaded;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { Logger, type DynamicModule } from '@nestjs/common';
+import { Logger, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DEFAULT_DEMO_DATA, type DemoDataSpec, type SeedProgress } from '@tributary/demo-data';
+import { SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
+import { DEFAULT_DEMO_DATA, progressByTenths, type DemoDataSpec, type SeedProgress } from '@tributary/demo-data';
 import { createServiceApp, type ServiceDescription } from './create-service-app.js';
 import { SEEDER, type Seeder } from './seeder.js';
 import { serviceConfigFromEnv, type ServiceConfig, type ServiceName } from './service.config.js';
@@ -11,15 +12,14 @@ export interface ServiceDefinition {
   module: (config: ServiceConfig) => DynamicModule;
 }
 
-/** Logs progress at most every 10% so that start-up output stays readable. */
-function loggedProgress(logger: Logger): SeedProgress {
-  const lastDecile = new Map<string, number>();
-  return (what, done, total) => {
-    const decile = total === 0 ? 10 : Math.floor((done / total) * 10);
-    if (lastDecile.get(what) === decile) return;
-    lastDecile.set(what, decile);
-    logger.log(`seeding ${what}: ${done.toLocaleString('en')} of ${total.toLocaleString('en')} (${decile * 10}%)`);
-  };
+/**
+ * Seeds, then refreshes the planner's statistics of the whole database: after a bulk
+ * load they describe empty tables, PGlite has no autovacuum to refresh them, and
+ * PostgreSQL's comes late.
+ */
+async function seedAndAnalyze(app: INestApplicationContext, spec: DemoDataSpec, progress: SeedProgress): Promise<void> {
+  await app.get<Seeder>(SEEDER).seed(spec, progress);
+  await app.get<ServiceDatabase>(SERVICE_DATABASE).$executeRawUnsafe('ANALYZE');
 }
 
 /** main.ts of every service: configure, migrate, seed an empty database, listen. */
@@ -31,7 +31,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   const seeder = app.get<Seeder>(SEEDER);
   if (config.seedOnStart && (await seeder.isEmpty())) {
     const started = performance.now();
-    await seeder.seed(DEFAULT_DEMO_DATA, loggedProgress(logger));
+    await seedAndAnalyze(app, DEFAULT_DEMO_DATA, progressByTenths((line) => logger.log(line)));
     logger.log(`seeded the demo data set in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   await app.listen(config.port, '0.0.0.0');
@@ -52,10 +52,9 @@ export async function runSeed(definition: ServiceDefinition, specJson = process.
   const app = await NestFactory.createApplicationContext(definition.module(config), { logger: ['error', 'warn'] });
   const send = (message: SeedMessage) => (process.send ? process.send(message) : console.log(JSON.stringify(message)));
   try {
-    const seeder = app.get<Seeder>(SEEDER);
     const started = performance.now();
-    await seeder.wipe();
-    await seeder.seed(spec, (what, done, total) => send({ type: 'progress', service: definition.service, what, done, total }));
+    await app.get<Seeder>(SEEDER).wipe();
+    await seedAndAnalyze(app, spec, (what, done, total) => send({ type: 'progress', service: definition.service, what, done, total }));
     send({ type: 'done', service: definition.service, seconds: (performance.now() - started) / 1000 });
   } finally {
     await app.close();
