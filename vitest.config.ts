@@ -1,21 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
-const lib = (name: string) => resolve(import.meta.dirname, `libs/${name}/src/index.ts`);
+// The @tributary/* aliases, from tsconfig.json's paths: one list for the compiler and the tests.
+const { compilerOptions } = JSON.parse(readFileSync(resolve(import.meta.dirname, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
+const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target!)]));
 
 export default defineConfig({
   // esbuild cannot emit decorator metadata, which Nest's injection and validation need.
   plugins: [swc.vite({ swcrc: false, jsc: { target: 'es2023', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, keepClassNames: true } })],
   oxc: false,
-  resolve: {
-    alias: {
-      '@tributary/batch-api': lib('batch-api'),
-      '@tributary/database': lib('database'),
-      '@tributary/service-kit': lib('service-kit'),
-      '@tributary/demo-data': lib('demo-data'),
-    },
-  },
+  resolve: { alias },
   test: {
     include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.e2e.ts'],
     env: { TZ: 'UTC' },

@@ -95,3 +95,30 @@ describe('operations', () => {
     await quiet.close();
   });
 });
+
+describe('with development off', () => {
+  it('serves no playground and refuses introspection', async () => {
+    const production = await system.startGateway({ development: false });
+    try {
+      const browserGet = await request(production.http).get('/graphql').set('accept', 'text/html');
+      // Apollo answers, not the playground: a GET without a query is refused.
+      expect(browserGet.status).toBe(400);
+      expect(browserGet.headers['content-type']).toMatch(/^application\/json/);
+      expect(browserGet.text).not.toContain('graphiql');
+      expect(browserGet.text).not.toContain('Tributary playground');
+      await request(production.http).get('/playground/graphiql.js').expect(404);
+
+      const introspection = `{ __schema { types { name } } }`;
+      const refused = await graphql(production, introspection);
+      expect(refused.status).toBe(400);
+      expect(refused.body.data).toBeUndefined();
+      expect(refused.body.errors).toEqual([expect.objectContaining({ message: expect.stringContaining('introspection is not allowed'), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', validationErrorCode: 'INTROSPECTION_DISABLED' } })]);
+      // The same query is answered in development: the refusal comes from the setting.
+      const allowed = await graphql(system.gateway, introspection);
+      expect(allowed.body.errors).toBeUndefined();
+      expect(allowed.body.data.__schema.types.length).toBeGreaterThan(0);
+    } finally {
+      await production.close();
+    }
+  });
+});

@@ -13,7 +13,7 @@ import type { GatewayConfig } from './gateway.config.js';
 import { LoadersFactory } from './loaders/request-loaders.js';
 import { GatewayMetrics } from './operations/gateway-metrics.js';
 import { formatGraphQLError } from './operations/graphql-errors.js';
-import { downstreamExtensionPlugin, metricsPlugin } from './operations/graphql-plugins.js';
+import { downstreamExtensionPlugin, metricsPlugin, requestErrorStatusPlugin } from './operations/graphql-plugins.js';
 import { HealthController } from './operations/health.controller.js';
 import { MetricsController } from './operations/metrics.controller.js';
 import { OrdersModule } from './orders/orders.module.js';
@@ -34,7 +34,11 @@ export class GatewayAppModule {
       costLimit: { maxCost: QUERY_LIMITS.maxCost },
       maxAliases: { n: QUERY_LIMITS.maxAliases },
       maxDirectives: { n: QUERY_LIMITS.maxDirectives },
-      maxTokens: { n: QUERY_LIMITS.maxTokens },
+      // graphql-armor counts tokens in a plugin that parses the document itself and
+      // throws: Apollo answers a plugin's error with a 500, even for a plain syntax
+      // error. graphql-js's parser counts them as it parses (parseOptions below), and a
+      // document over the limit is then the parse error, 400, that it is.
+      maxTokens: { enabled: false },
       blockFieldSuggestion: { enabled: !config.development },
     });
     const protection = armor.protect();
@@ -73,10 +77,12 @@ export class GatewayAppModule {
               // cost of a 1000-order page. Nothing here sets cache hints.
               ApolloServerPluginCacheControlDisabled(),
               ...protection.plugins,
+              requestErrorStatusPlugin(),
               metricsPlugin(metrics),
               ...(config.downstreamExtension ? [downstreamExtensionPlugin()] : []),
             ] as ApolloDriverConfig['plugins'],
             validationRules: protection.validationRules,
+            parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },
             formatError: formatGraphQLError,
             includeStacktraceInErrorResponses: false,
           }),

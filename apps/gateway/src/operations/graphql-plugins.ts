@@ -33,3 +33,36 @@ export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<Gatew
     },
   };
 }
+
+const GRAPHQL_RESPONSE_JSON = 'application/graphql-response+json';
+
+/** True when the client names application/json and not the GraphQL response type (a legacy client). */
+export function acceptsLegacyJsonOnly(accept: string | undefined): boolean {
+  const mediaTypes = (accept ?? '')
+    .split(',')
+    .map((part) => part.split(';'))
+    .filter(([, ...params]) => !params.some((param) => /^\s*q\s*=\s*0(\.0*)?\s*$/.test(param)))
+    .map(([type]) => type!.trim().toLowerCase());
+  return mediaTypes.includes('application/json') && !mediaTypes.includes(GRAPHQL_RESPONSE_JSON);
+}
+
+/**
+ * The status of a request error (a document that does not parse or validate, variables
+ * that do not coerce: no data at all) as the GraphQL-over-HTTP spec has it: 400 for
+ * clients that accept application/graphql-response+json, or anything (curl's and a
+ * browser's `*\/*`), and 200 for a client that asks for application/json only, which
+ * reads errors from the body as servers answered before the spec.
+ */
+export function requestErrorStatusPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ request }) {
+      const legacy = acceptsLegacyJsonOnly(request.http?.headers.get('accept'));
+      return {
+        async willSendResponse({ response }) {
+          const body = response.body;
+          if (legacy && response.http.status === 400 && body?.kind === 'single' && body.singleResult.data === undefined) response.http.status = 200;
+        },
+      };
+    },
+  };
+}
