@@ -1,5 +1,4 @@
-import type { ServiceName } from '@tributary/service-kit';
-import { databaseEnv, SERVICES, serviceDatabaseEnv, type SeededDataSet } from './data-sets.js';
+import { databaseEnv, SERVICES, serviceDatabaseEnv, type SeededDataSet, type ServiceName } from './data-sets.js';
 import { freePorts, startProcess, waitUntilIdle, type RunningProcess } from './processes.js';
 import type { Scenario, Variables } from './scenarios.js';
 

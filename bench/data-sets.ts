@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { projectPath, type DatabaseLocation } from '@tributary/database';
-import type { DemoDataSpec } from '@tributary/demo-data';
-import type { SeedMessage, ServiceName } from '@tributary/service-kit';
+import { demoDataArgs, type DemoDataSpec } from '@tributary/demo-data';
+import type { SeedMessage } from '@tributary/service-kit';
 
-export const SERVICES: readonly ServiceName[] = ['customers', 'catalog', 'orders'];
+/** The apps the benchmark runs: the harness, unlike a lib, knows them. */
+export const SERVICES = ['customers', 'catalog', 'orders'] as const;
+export type ServiceName = (typeof SERVICES)[number];
 
 export interface DataSize {
   customers: number;
@@ -48,8 +50,9 @@ export function databaseEnv(location: DatabaseLocation): Record<string, string> 
 
 function seedInChild(service: ServiceName, spec: DemoDataSpec, env: Record<string, string>, onProgress: SeedProgressListener): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = fork(projectPath('dist', 'apps', service, 'src', 'seed.js'), [JSON.stringify(spec)], {
-      env: { ...process.env, ...env },
+    const child = fork(projectPath('dist', 'apps', service, 'src', 'seed.js'), demoDataArgs(spec), {
+      // Port 0: no running service can hold these databases, so the seeder need not look for one.
+      env: { ...process.env, ...env, [`${service.toUpperCase()}_PORT`]: '0' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     child.on('message', (message: SeedMessage) => {

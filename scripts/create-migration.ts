@@ -1,11 +1,10 @@
-// npm run db:migration:create -- <name>: writes prisma/<service>/migrations/<stamp>_<name>
-// for every service whose schema.prisma changed. Needs no database and no native engine.
-import { createMigration, schemaFolderOf } from '@tributary/database';
+// npm run db:migration:create -- <name>: writes prisma/<database>/migrations/<stamp>_<name>
+// for every schema under prisma/ that changed. Needs no database and no native engine.
+import { createMigration, schemaFolderOf, schemaNames } from '@tributary/database';
 
-const SERVICES = ['customers', 'orders', 'catalog'] as const;
 const name = process.argv[2]?.replace(/[^a-z0-9_]/gi, '_') || 'migration';
 
-for (const service of SERVICES) {
-  const dir = await createMigration(schemaFolderOf(service), name);
-  console.log(dir ? `${service}: wrote ${dir}` : `${service}: schema unchanged`);
+for (const schema of schemaNames()) {
+  const dir = await createMigration(schemaFolderOf(schema), name);
+  console.log(dir ? `${schema}: wrote ${dir}` : `${schema}: schema unchanged`);
 }

@@ -1,13 +1,14 @@
-// npm run db:migrate: applies pending migrations to every service's database, as
-// configured by the same environment the services read (PGlite under .data/ by default).
-import { applyMigrations, DatabaseHandle, schemaFolderOf } from '@tributary/database';
-import { serviceConfigFromEnv, SERVICE_PORTS, type ServiceName } from '@tributary/service-kit';
+// npm run db:migrate: applies pending migrations to every database that has a schema
+// under prisma/, as configured by the same environment the apps read (PGlite under
+// .data/ by default).
+import { applyMigrations, DatabaseHandle, schemaFolderOf, schemaNames } from '@tributary/database';
+import { databaseLocationFromEnv } from '@tributary/service-kit';
 
-for (const service of Object.keys(SERVICE_PORTS) as ServiceName[]) {
-  const handle = DatabaseHandle.open(serviceConfigFromEnv(service).database);
+for (const name of schemaNames()) {
+  const handle = DatabaseHandle.open(databaseLocationFromEnv(name));
   try {
-    const applied = await applyMigrations(schemaFolderOf(service), handle.adapterFactory);
-    console.log(`${service}: ${handle.description}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
+    const applied = await applyMigrations(schemaFolderOf(name), handle.adapterFactory);
+    console.log(`${name}: ${handle.description}: ${applied.length ? `applied ${applied.join(', ')}` : 'up to date'}`);
   } finally {
     await handle.close();
   }

@@ -1,8 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ordersService } from '../apps/orders/src/orders-app.module.js';
-import { startService, TEST_DATA, type ServiceUnderTest } from './support/service-under-test.js';
-import { TestDatabases } from './support/test-databases.js';
+import { type ServiceUnderTest, startService, TEST_DATA, TestDatabases } from '@tributary/testing';
 
 const databases = new TestDatabases();
 let orders: ServiceUnderTest;

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogService } from '../apps/catalog/src/catalog-app.module.js';
 import { customersService } from '../apps/customers/src/customers-app.module.js';
 import { ordersService } from '../apps/orders/src/orders-app.module.js';
-import { startService, type ServiceUnderTest } from './support/service-under-test.js';
-import { TestDatabases } from './support/test-databases.js';
+import { type ServiceUnderTest, startService, TestDatabases } from '@tributary/testing';
 
 const SMALL_DATA = { customers: 50, products: 40, orders: 200, seed: 3, until: new Date('2026-11-01T00:00:00Z') };
 const databases = new TestDatabases();

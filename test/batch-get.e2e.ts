@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogService } from '../apps/catalog/src/catalog-app.module.js';
 import { customersService } from '../apps/customers/src/customers-app.module.js';
 import { ordersService } from '../apps/orders/src/orders-app.module.js';
-import { startService, TEST_DATA, type ServiceUnderTest } from './support/service-under-test.js';
-import { TestDatabases } from './support/test-databases.js';
+import { type ServiceUnderTest, startService, TEST_DATA, TestDatabases } from '@tributary/testing';
 
 const databases = new TestDatabases();
 const services = [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startSystem, type SystemUnderTest } from './support/system-under-test.js';
-import { TEST_DATA } from './support/service-under-test.js';
+import { TEST_DATA } from '@tributary/testing';
 import { EXAMPLE_TABS } from '../apps/gateway/src/playground/example-queries.js';
 
 let system: SystemUnderTest;

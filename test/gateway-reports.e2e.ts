@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startSystem, type SystemUnderTest } from './support/system-under-test.js';
-import { TEST_DATA, type TestDatabase } from './support/service-under-test.js';
+import { TEST_DATA, type TestDatabase } from '@tributary/testing';
 
 let system: SystemUnderTest;
 

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyMigrations, DatabaseHandle, schemaFolderOf } from '@tributary/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestDatabases } from './support/test-databases.js';
+import { TestDatabases } from '@tributary/testing';
 
 const services = [
   { service: 'customers', tables: ['customers'] },

@@ -2,8 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customersService } from '../apps/customers/src/customers-app.module.js';
 import { ordersService } from '../apps/orders/src/orders-app.module.js';
-import { startService, TEST_DATA, type ServiceUnderTest } from './support/service-under-test.js';
-import { TestDatabases } from './support/test-databases.js';
+import { type ServiceUnderTest, startService, TEST_DATA, TestDatabases } from '@tributary/testing';
 
 const databases = new TestDatabases();
 let customers: ServiceUnderTest;

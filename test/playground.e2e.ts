@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { browserAvailability, CHROMIUM_ARGS } from '@tributary/testing';
+import { browserAvailability, CHROMIUM_ARGS, TEST_DATA } from '@tributary/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_TABS } from '../apps/gateway/src/playground/example-queries.js';
-import { TEST_DATA } from './support/service-under-test.js';
 import { graphql, startSystem, type SystemUnderTest } from './support/system-under-test.js';
 
 const browserHere = browserAvailability();

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogService } from '../apps/catalog/src/catalog-app.module.js';
 import { customersService } from '../apps/customers/src/customers-app.module.js';
 import { ordersService } from '../apps/orders/src/orders-app.module.js';
-import { startService, type ServiceUnderTest } from './support/service-under-test.js';
-import { TestDatabases } from './support/test-databases.js';
+import { type ServiceUnderTest, startService, TestDatabases } from '@tributary/testing';
 
 const UNTIL = new Date('2026-11-01T00:00:00Z');
 const DAY = 24 * 60 * 60 * 1000;

@@ -34,7 +34,8 @@ async function ordersPage(query: Query, { first, from, to }: Period & { first: n
           placedAt: (row.placed_at as Date).toISOString(),
           status: row.status,
           currency: row.currency,
-          totalCents: row.total_cents,
+          // A 64-bit column: a bigint or a string, depending on the driver.
+          totalCents: Number(row.total_cents),
           customer: row.customer,
           lines: row.lines ?? [],
         },

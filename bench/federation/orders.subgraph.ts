@@ -59,7 +59,7 @@ export const typeDefs = parse(/* GraphQL */ `
     "ISO 4217"
     currency: String!
     "Sum of the lines, in cents."
-    totalCents: Int!
+    totalCents: SafeInt!
     updatedAt: DateTime!
     lines: [OrderLine!]!
   }
@@ -144,6 +144,8 @@ export const resolvers: GraphQLResolverMap<OrdersContext> = {
   },
   Order: {
     customer: (order: OrderWithLines) => customerReference(order.customerId),
+    // A 64-bit column: Prisma gives a bigint, as the orders service's toOrderDto converts it.
+    totalCents: (order: OrderWithLines) => Number(order.totalCents),
   },
   OrderLine: {
     product: (line: OrderWithLines['lines'][number]) => productReference(line.productId),

@@ -6,8 +6,8 @@ import { gatewayConfigFromEnv, type GatewayConfig } from '../../apps/gateway/src
 import { catalogService } from '../../apps/catalog/src/catalog-app.module.js';
 import { customersService } from '../../apps/customers/src/customers-app.module.js';
 import { ordersService } from '../../apps/orders/src/orders-app.module.js';
-import { startService, type ServiceUnderTest } from './service-under-test.js';
-import { TestDatabases } from './test-databases.js';
+import { startService, type ServiceUnderTest } from '@tributary/testing';
+import { TestDatabases } from '@tributary/testing';
 
 /** A service listening on a real port, with the number of HTTP requests it received. */
 export interface RunningService extends ServiceUnderTest {

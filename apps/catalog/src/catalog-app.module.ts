@@ -17,6 +17,7 @@ export class CatalogAppModule {
 
 export const catalogService: ServiceDefinition = {
   service: 'catalog',
+  defaultPort: 4003,
   about: { title: 'Tributary catalog service', description: 'Owns products. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.' },
   module: (config) => CatalogAppModule.register(config),
 };

@@ -1,8 +1,6 @@
+// The catalog service's own seed command: node dist/apps/catalog/src/seed.js --customers N --products M --orders K --seed S
 import 'reflect-metadata';
-import { runSeed } from '@tributary/service-kit';
+import { runSeedCommand } from '@tributary/service-kit';
 import { catalogService } from './catalog-app.module.js';
 
-await runSeed(catalogService);
-// Done: exit now rather than wait out the idle timers that the WASM schema engine and
-// PGlite leave behind (10 s each).
-process.exit(0);
+runSeedCommand(catalogService);

@@ -17,6 +17,7 @@ export class CustomersAppModule {
 
 export const customersService: ServiceDefinition = {
   service: 'customers',
+  defaultPort: 4001,
   about: { title: 'Tributary customers service', description: 'Owns customers. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.' },
   module: (config) => CustomersAppModule.register(config),
 };

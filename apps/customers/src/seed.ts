@@ -1,8 +1,6 @@
+// The customers service's own seed command: node dist/apps/customers/src/seed.js --customers N --products M --orders K --seed S
 import 'reflect-metadata';
-import { runSeed } from '@tributary/service-kit';
+import { runSeedCommand } from '@tributary/service-kit';
 import { customersService } from './customers-app.module.js';
 
-await runSeed(customersService);
-// Done: exit now rather than wait out the idle timers that the WASM schema engine and
-// PGlite leave behind (10 s each).
-process.exit(0);
+runSeedCommand(customersService);

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
-import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/service-kit';
+import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/core';
 import { GatewayAppModule } from './gateway-app.module.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { playgroundMiddleware } from './playground/playground.js';

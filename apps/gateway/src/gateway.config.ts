@@ -1,10 +1,12 @@
-import { ConfigError, integerFromEnv, logSettingsFromEnv, SERVICE_PORTS, switchFromEnv, type Env, type LogSettings, type ServiceName } from '@tributary/service-kit';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, integerFromEnv, logSettingsFromEnv, switchFromEnv, type Env, type LogSettings } from '@tributary/core';
+import { DOWNSTREAM_NAMES, DOWNSTREAM_SERVICES, type DownstreamName } from './downstream/downstream-services.js';
 
 /** Everything the gateway reads from its environment, validated once at boot. */
 export interface GatewayConfig extends LogSettings {
   port: number;
   /** Base URL of each service, e.g. http://localhost:4001. */
-  services: Record<ServiceName, string>;
+  services: Record<DownstreamName, string>;
   /** off: every key is its own downstream call, the naive baseline for tests and benchmarks. */
   batching: boolean;
   /** Report per-request downstream calls and keys in `extensions.downstream`. */
@@ -18,6 +20,8 @@ export interface GatewayConfig extends LogSettings {
   breakerHalfOpenAfterMs: number;
   /** Introspection and the playground; off in production. */
   development: boolean;
+  /** HMAC secret of connection cursors. Set it to the same value on every gateway replica. */
+  cursorSecret: string;
 }
 
 function url(env: Env, name: string, fallback: string): string {
@@ -31,12 +35,12 @@ function url(env: Env, name: string, fallback: string): string {
  * `GATEWAY_PORT` (4000), `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the services' default
  * ports on localhost), `TRIBUTARY_BATCHING` (on), `DOWNSTREAM_EXTENSION` (on),
  * `DOWNSTREAM_TIMEOUT_MS` (5000), `DOWNSTREAM_ATTEMPTS` (3), `BREAKER_THRESHOLD` (5),
- * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`.
+ * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `CURSOR_SECRET`, `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`.
  */
 export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
-  const services = Object.fromEntries(
-    (Object.keys(SERVICE_PORTS) as ServiceName[]).map((service) => [service, url(env, `${service.toUpperCase()}_URL`, `http://localhost:${SERVICE_PORTS[service]}`)]),
-  ) as Record<ServiceName, string>;
+  const services = Object.fromEntries(DOWNSTREAM_NAMES.map((service) => [service, url(env, `${service.toUpperCase()}_URL`, DOWNSTREAM_SERVICES[service])])) as Record<DownstreamName, string>;
+  const cursorSecret = env.CURSOR_SECRET;
+  if (cursorSecret !== undefined && cursorSecret.length < 16) throw new ConfigError('CURSOR_SECRET must have at least 16 characters');
   return {
     port: integerFromEnv(env, 'GATEWAY_PORT', 4000, 0, 65535),
     services,
@@ -47,6 +51,8 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
     breakerThreshold: integerFromEnv(env, 'BREAKER_THRESHOLD', 5, 1, 1000),
     breakerHalfOpenAfterMs: integerFromEnv(env, 'BREAKER_HALF_OPEN_AFTER_MS', 5000, 10, 600_000),
     development: env.NODE_ENV !== 'production',
+    // Without a configured secret, cursors are valid until this process restarts.
+    cursorSecret: cursorSecret ?? randomBytes(32).toString('base64url'),
     ...logSettingsFromEnv(env),
   };
 }

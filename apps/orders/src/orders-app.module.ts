@@ -17,6 +17,7 @@ export class OrdersAppModule {
 
 export const ordersService: ServiceDefinition = {
   service: 'orders',
+  defaultPort: 4002,
   about: { title: 'Tributary orders service', description: 'Owns orders and their lines, and aggregates them for reports. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.' },
   module: (config) => OrdersAppModule.register(config),
 };

@@ -1,8 +1,6 @@
+// The orders service's own seed command: node dist/apps/orders/src/seed.js --customers N --products M --orders K --seed S
 import 'reflect-metadata';
-import { runSeed } from '@tributary/service-kit';
+import { runSeedCommand } from '@tributary/service-kit';
 import { ordersService } from './orders-app.module.js';
 
-await runSeed(ordersService);
-// Done: exit now rather than wait out the idle timers that the WASM schema engine and
-// PGlite leave behind (10 s each).
-process.exit(0);
+runSeedCommand(ordersService);

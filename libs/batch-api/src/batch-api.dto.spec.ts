@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BatchGetRequestDto, ListQueryDto } from './batch-api.dto.js';
-import { ProblemException } from './problem.exception.js';
+import { DomainException } from '@tributary/core';
 import { createValidationPipe } from './validation.util.js';
 
 const pipe = createValidationPipe();
@@ -9,7 +9,7 @@ async function violationsOf(metatype: typeof BatchGetRequestDto | typeof ListQue
   try {
     await pipe.transform(value, { type, metatype });
   } catch (error) {
-    if (error instanceof ProblemException) return error.violations;
+    if (error instanceof DomainException) return error.violations;
     throw error;
   }
   return [];

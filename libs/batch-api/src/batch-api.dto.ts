@@ -1,15 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './batch-api.constants.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type BatchGetRequest, type ListQuery } from '@tributary/contracts';
 import { IsEntityIdBatch, IsOptionalCount, IsOptionalInstant } from './batch-api.validators.js';
 
-export class BatchGetRequestDto {
+export class BatchGetRequestDto implements BatchGetRequest {
   @IsEntityIdBatch({ description: 'The ids to fetch; the response has one result per id, in this order.' })
   ids!: string[];
 }
 
 /** The query of every list method; services extend it with their own filters. */
-export class ListQueryDto {
+export class ListQueryDto implements ListQuery {
   @IsOptionalCount({
     description: `Rows per page. 0 or absent means ${DEFAULT_PAGE_SIZE}; above ${MAX_PAGE_SIZE} is lowered to ${MAX_PAGE_SIZE}.`,
     default: DEFAULT_PAGE_SIZE,

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
-import { MAX_BATCH_SIZE, MAX_ID_LENGTH } from './batch-api.constants.js';
+import { MAX_BATCH_SIZE, MAX_ID_LENGTH } from '@tributary/contracts';
 
 /** One entity id: a non-empty string of at most MAX_ID_LENGTH characters. */
 export function IsEntityId(options: { description?: string } = {}) {

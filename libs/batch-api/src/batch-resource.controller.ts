@@ -1,12 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { toBatchGetResults } from './align-by-id.util.js';
+import { toBatchGetResults } from './batch-get-results.util.js';
 import { BatchGetRequestDto, ListQueryDto, PAGING_FIELDS } from './batch-api.dto.js';
 import { KeysetPager, type KeysetWindow, type Versioned } from './keyset-pager.js';
-import { ProblemException } from './problem.exception.js';
+import { DomainException } from '@tributary/core';
 
 /**
- * What a service writes to serve one resource under the batch contract: two queries.
+ * What a service writes to serve one resource under the batch contract: two queries,
+ * and (in the options) the one function that turns its row into the wire form.
  * Everything else (validation, alignment, NOT_FOUND entries, page tokens, page sizes)
  * is the library's.
  */
@@ -17,9 +18,11 @@ export interface BatchResourceSource<T extends Versioned, F = Record<string, unk
   findPage(window: KeysetWindow, take: number, filters: F): Promise<T[]>;
 }
 
+type RowOf<S> = S extends BatchResourceSource<infer T, never> ? T : never;
+
 type Filters<Q> = Omit<Q, (typeof PAGING_FIELDS)[number]>;
 
-export interface BatchResourceOptions<S extends BatchResourceSource<Versioned, Filters<Q>>, Q extends ListQueryDto> {
+export interface BatchResourceOptions<S extends BatchResourceSource<Versioned, Filters<Q>>, Q extends ListQueryDto, Dto> {
   /** Plural resource name, the path segment: `customers`. */
   collection: string;
   /** Singular name, the key of one resource in batch results: `customer`. */
@@ -30,6 +33,8 @@ export interface BatchResourceOptions<S extends BatchResourceSource<Versioned, F
   listQuery?: Type<Q>;
   /** The service that implements BatchResourceSource for this resource; controllers reach it as `this.service`. */
   service: Type<S>;
+  /** The service's row as the resource's wire contract: `toCustomerDto`. */
+  toDto: (row: RowOf<S>) => Dto;
 }
 
 class NotFoundEntry {
@@ -52,14 +57,14 @@ function schemaClass(name: string, properties: Record<string, Parameters<typeof 
  * A service extends the returned class and adds its own writes:
  *
  *   @Controller('v1')
- *   export class CustomersController extends BatchResourceController({ collection: 'customers', service: CustomersService, ... }) {
- *     @Post('customers') create(@Body() body: CreateCustomerDto) { return this.service.create(body); }
+ *   export class CustomersController extends BatchResourceController({ collection: 'customers', service: CustomersService, toDto: toCustomerDto, ... }) {
+ *     @Post('customers') async create(@Body() body: CreateCustomerDto) { return toCustomerDto(await this.service.create(body)); }
  *   }
  */
-export function BatchResourceController<S extends BatchResourceSource<Versioned, Filters<Q>>, Q extends ListQueryDto = ListQueryDto>(
-  options: BatchResourceOptions<S, Q>,
+export function BatchResourceController<S extends BatchResourceSource<Versioned, Filters<Q>>, Dto, Q extends ListQueryDto = ListQueryDto>(
+  options: BatchResourceOptions<S, Q, Dto>,
 ) {
-  const { collection, resource, model } = options;
+  const { collection, resource, model, toDto } = options;
   const listQuery = options.listQuery ?? (ListQueryDto as Type<Q>);
   const capital = collection[0]!.toUpperCase() + collection.slice(1);
   const resultEntry = schemaClass(`${capital}BatchGetResult`, {
@@ -88,7 +93,7 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
     @ApiOkResponse({ type: batchGetResponse })
     async batchGet(@Body() body: BatchGetRequestDto) {
       const rows = await this.service.findByIds([...new Set(body.ids)]);
-      return { results: toBatchGetResults(resource, body.ids, rows) };
+      return { results: toBatchGetResults(resource, body.ids, rows as Array<RowOf<S>>, toDto) };
     }
 
     @Get(collection)
@@ -96,7 +101,7 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
     @ApiOkResponse({ type: listResponse })
     async list(@Query() query: Q) {
       const page = await this.pager.page(collection, query, (window, take, filters) => this.service.findPage(window, take, filters));
-      return { [collection]: page.items, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
+      return { [collection]: page.items.map((row) => toDto(row as RowOf<S>)), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
     }
 
     @Get(`${collection}/:id`)
@@ -104,8 +109,8 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
     @ApiOkResponse({ type: model })
     async get(@Param('id') id: string) {
       const [row] = await this.service.findByIds([id]);
-      if (!row) throw ProblemException.notFound(resource, id);
-      return row;
+      if (!row) throw DomainException.notFound(resource, id);
+      return toDto(row as RowOf<S>);
     }
   }
 

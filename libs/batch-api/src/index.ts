@@ -1,5 +1,4 @@
-export * from './align-by-id.util.js';
-export * from './batch-api.constants.js';
+export * from './batch-get-results.util.js';
 export * from './batch-api.dto.js';
 export * from './batch-api.module.js';
 export * from './batch-api.validators.js';
@@ -8,5 +7,4 @@ export * from './keyset-pager.js';
 export * from './page-token.codec.js';
 export * from './period.util.js';
 export * from './problem-details.filter.js';
-export * from './problem.exception.js';
 export * from './validation.util.js';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './batch-api.constants.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@tributary/contracts';
 import { PAGING_FIELDS, type ListQueryDto } from './batch-api.dto.js';
 import { PageTokenCodec, type PageCursor } from './page-token.codec.js';
 

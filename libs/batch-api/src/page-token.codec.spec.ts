@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { PageTokenCodec, filterDigest } from './page-token.codec.js';
-import { ProblemException } from './problem.exception.js';
+import { DomainException, filterDigest } from '@tributary/core';
+import { PageTokenCodec } from './page-token.codec.js';
 
 const binding = { resource: 'orders', filters: { status: 'PAID', customerId: 'c1' } };
 const cursor = { updatedAt: new Date('2026-01-02T03:04:05.678Z'), id: '0190-abc' };
 
-function problemOf(run: () => unknown): ProblemException {
+function problemOf(run: () => unknown): DomainException {
   try {
     run();
   } catch (error) {
-    if (error instanceof ProblemException) return error;
+    if (error instanceof DomainException) return error;
     throw error;
   }
-  throw new Error('expected a ProblemException');
+  throw new Error('expected a DomainException');
 }
 
 describe('PageTokenCodec', () => {
@@ -30,11 +30,11 @@ describe('PageTokenCodec', () => {
   it('refuses a token whose payload was edited', () => {
     const [body, signature] = codec.encode(cursor, binding).split('.');
     const forged = JSON.parse(Buffer.from(body!, 'base64url').toString());
-    forged.i = 'zzz';
+    forged.p.i = 'zzz';
     const token = `${Buffer.from(JSON.stringify(forged)).toString('base64url')}.${signature}`;
     const problem = problemOf(() => codec.decodeOrThrow(token, binding));
     expect(problem.code).toBe('INVALID_PAGE_TOKEN');
-    expect(problem.violations[0]?.field).toBe('pageToken');
+    expect(problem.violations).toEqual([{ field: 'pageToken', message: 'pageToken is not a token this service issued' }]);
   });
 
   it.each(['', 'garbage', 'a.b', 'a.b.c', '%%%.%%%'])('refuses the malformed token %j', (token) => {
@@ -43,13 +43,15 @@ describe('PageTokenCodec', () => {
 
   it('refuses a token signed with another secret', () => {
     const other = new PageTokenCodec('another-secret-sixteen');
-    expect(problemOf(() => codec.decodeOrThrow(other.encode(cursor, binding), binding)).message).toMatch(/not a token/);
+    expect(problemOf(() => codec.decodeOrThrow(other.encode(cursor, binding), binding)).message).toBe('pageToken is not a token this service issued');
   });
 
   it('refuses a token reused with other filters or another resource', () => {
     const token = codec.encode(cursor, binding);
-    expect(problemOf(() => codec.decodeOrThrow(token, { resource: 'orders', filters: { status: 'SHIPPED', customerId: 'c1' } })).message).toMatch(/other filters/);
-    expect(problemOf(() => codec.decodeOrThrow(token, { resource: 'customers', filters: binding.filters })).message).toMatch(/issued for orders/);
+    expect(problemOf(() => codec.decodeOrThrow(token, { resource: 'orders', filters: { status: 'SHIPPED', customerId: 'c1' } })).message).toBe(
+      'pageToken was issued for other filters: repeat the filters of the first page, or start again without pageToken',
+    );
+    expect(problemOf(() => codec.decodeOrThrow(token, { resource: 'customers', filters: binding.filters })).message).toBe('pageToken was issued for orders, not customers');
   });
 
   it('refuses an expired token', () => {
@@ -57,7 +59,7 @@ describe('PageTokenCodec', () => {
     const shortLived = new PageTokenCodec('a-secret-of-sixteen-chars', 60_000, () => now);
     const token = shortLived.encode(cursor, binding);
     now += 60_001;
-    expect(problemOf(() => shortLived.decodeOrThrow(token, binding)).message).toMatch(/expired/);
+    expect(problemOf(() => shortLived.decodeOrThrow(token, binding)).message).toBe('pageToken has expired: start again without pageToken');
   });
 });
 

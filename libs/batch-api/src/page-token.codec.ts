@@ -1,5 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ProblemException } from './problem.exception.js';
+import { ProblemCode } from '@tributary/contracts';
+import { DomainException, filterDigest, SignedTokenCodec } from '@tributary/core';
 
 /** The position of a keyset page: the last row of the page before. */
 export interface PageCursor {
@@ -13,9 +13,7 @@ export interface PageTokenBinding {
   filters: Readonly<Record<string, unknown>>;
 }
 
-interface TokenPayload {
-  /** format version */
-  v: 1;
+interface PagePosition {
   /** resource */
   r: string;
   /** digest of the filters */
@@ -23,99 +21,44 @@ interface TokenPayload {
   /** cursor: updatedAt in epoch ms, id */
   u: number;
   i: string;
-  /** expiry, epoch ms */
-  e: number;
 }
+
+const isPagePosition = (value: unknown): value is PagePosition => {
+  const p = value as Partial<PagePosition> | null;
+  return p !== null && typeof p === 'object' && typeof p.r === 'string' && typeof p.f === 'string' && Number.isSafeInteger(p.u) && typeof p.i === 'string';
+};
 
 const TOKEN_FIELD = 'pageToken';
 
 /**
- * Page tokens are opaque to clients and tamper-evident: the payload is signed with
- * HMAC-SHA256, so a forged, truncated, expired or re-targeted token is refused with a
- * 400 before it reaches SQL.
+ * Page tokens are opaque to clients and tamper-evident (SignedTokenCodec), and bound
+ * to the resource and filters they were issued for: a forged, truncated, expired or
+ * re-targeted token is refused with a 400 before it reaches SQL.
  */
 export class PageTokenCodec {
-  private readonly key: Buffer;
+  private readonly tokens: SignedTokenCodec<PagePosition>;
 
-  constructor(
-    secret: string,
-    private readonly ttlMs: number = 24 * 60 * 60 * 1000,
-    private readonly now: () => number = Date.now,
-  ) {
-    if (secret.length < 16) throw new Error('the page token secret must have at least 16 characters');
-    this.key = Buffer.from(secret, 'utf8');
+  constructor(secret: string, ttlMs?: number, now?: () => number) {
+    this.tokens = new SignedTokenCodec(secret, isPagePosition, ttlMs, now);
   }
 
   encode(cursor: PageCursor, binding: PageTokenBinding): string {
-    const payload: TokenPayload = {
-      v: 1,
-      r: binding.resource,
-      f: filterDigest(binding.filters),
-      u: cursor.updatedAt.getTime(),
-      i: cursor.id,
-      e: this.now() + this.ttlMs,
-    };
-    const body = Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-    return `${body}.${this.sign(body)}`;
+    return this.tokens.encode({ r: binding.resource, f: filterDigest(binding.filters), u: cursor.updatedAt.getTime(), i: cursor.id });
   }
 
   /** Returns the cursor, or throws INVALID_PAGE_TOKEN naming what is wrong. */
   decodeOrThrow(token: string, binding: PageTokenBinding): PageCursor {
-    const [body, signature, extra] = token.split('.');
-    if (!body || !signature || extra !== undefined || !this.verify(body, signature)) {
-      throw invalidToken('pageToken is not a token this service issued');
-    }
-    const payload = parsePayload(body);
-    if (!payload) throw invalidToken('pageToken is not a token this service issued');
-    if (payload.r !== binding.resource) throw invalidToken(`pageToken was issued for ${payload.r}, not ${binding.resource}`);
-    if (payload.f !== filterDigest(binding.filters)) {
+    const decoded = this.tokens.decode(token);
+    if (!decoded.ok) throw invalidToken(decoded.refusal === 'expired' ? 'pageToken has expired: start again without pageToken' : 'pageToken is not a token this service issued');
+    const position = decoded.payload;
+    if (position.r !== binding.resource) throw invalidToken(`pageToken was issued for ${position.r}, not ${binding.resource}`);
+    if (position.f !== filterDigest(binding.filters)) {
       throw invalidToken('pageToken was issued for other filters: repeat the filters of the first page, or start again without pageToken');
     }
-    if (payload.e < this.now()) throw invalidToken('pageToken has expired: start again without pageToken');
-    return { updatedAt: new Date(payload.u), id: payload.i };
-  }
-
-  private sign(body: string): string {
-    return createHmac('sha256', this.key).update(body).digest('base64url');
-  }
-
-  private verify(body: string, signature: string): boolean {
-    const expected = Buffer.from(this.sign(body));
-    const given = Buffer.from(signature);
-    return expected.length === given.length && timingSafeEqual(expected, given);
+    return { updatedAt: new Date(position.u), id: position.i };
   }
 }
 
-function invalidToken(message: string): ProblemException {
-  return new ProblemException('INVALID_PAGE_TOKEN', message, [{ field: TOKEN_FIELD, message }]);
-}
-
-function parsePayload(body: string): TokenPayload | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
-  }
-  const p = value as Partial<TokenPayload> | null;
-  const valid =
-    p !== null && typeof p === 'object' && p.v === 1 && typeof p.r === 'string' && typeof p.f === 'string' &&
-    Number.isSafeInteger(p.u) && typeof p.i === 'string' && Number.isSafeInteger(p.e);
-  return valid ? (p as TokenPayload) : undefined;
-}
-
-/** A stable digest of the filters: key order and absent values do not matter. */
-export function filterDigest(filters: Readonly<Record<string, unknown>>): string {
-  const canonical = Object.keys(filters)
-    .filter((key) => filters[key] !== undefined && filters[key] !== null)
-    .sort()
-    .map((key) => [key, normalise(filters[key])]);
-  return createHmac('sha256', 'filters').update(JSON.stringify(canonical)).digest('base64url').slice(0, 22);
-}
-
-function normalise(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(normalise);
-  return value;
+function invalidToken(message: string): DomainException {
+  return new DomainException(ProblemCode.invalidPageToken, message, [{ field: TOKEN_FIELD, message }]);
 }

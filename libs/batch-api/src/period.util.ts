@@ -1,4 +1,4 @@
-import { ProblemException } from './problem.exception.js';
+import { DomainException } from '@tributary/core';
 
 /** A half-open period [from, to), as a Prisma range filter. */
 export interface PeriodFilter {
@@ -14,8 +14,7 @@ export function periodOrThrow(from: string | undefined, to: string | undefined, 
   const gte = from === undefined ? undefined : new Date(from);
   const lt = to === undefined ? undefined : new Date(to);
   if (gte && lt && gte >= lt) {
-    const message = `${names.to} must be later than ${names.from}`;
-    throw ProblemException.invalidArgument([{ field: names.to, message }]);
+    throw DomainException.invalidField(names.to, `${names.to} must be later than ${names.from}`);
   }
   return { ...(gte ? { gte } : {}), ...(lt ? { lt } : {}) };
 }

@@ -1,16 +1,16 @@
 import { HttpException, NotFoundException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { toProblemDetails } from './problem-details.filter.js';
-import { ProblemException } from './problem.exception.js';
+import { DomainException } from '@tributary/core';
 
 describe('toProblemDetails', () => {
   it('maps an invalid argument to 400 with every field named', () => {
-    const details = toProblemDetails(ProblemException.invalidArgument([{ field: 'ids', message: 'ids must contain no more than 1000 elements' }]));
+    const details = toProblemDetails(DomainException.invalidArgument([{ field: 'ids', message: 'ids must contain no more than 1000 elements' }]));
     expect(details).toMatchObject({ status: 400, code: 'INVALID_ARGUMENT', errors: [{ field: 'ids', message: 'ids must contain no more than 1000 elements' }] });
   });
 
   it('maps NOT_FOUND to 404', () => {
-    expect(toProblemDetails(ProblemException.notFound('customer', 'c1'))).toMatchObject({ status: 404, detail: 'customer c1 does not exist' });
+    expect(toProblemDetails(DomainException.notFound('customer', 'c1'))).toMatchObject({ status: 404, detail: 'customer c1 does not exist' });
   });
 
   it('names the limit of an oversized body and answers 400', () => {

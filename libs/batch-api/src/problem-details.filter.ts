@@ -1,26 +1,27 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import { ProblemCode, ProblemException, type FieldViolation } from './problem.exception.js';
-
-/** An RFC 9457 problem document, with our `code` and the invalid fields. */
-export interface ProblemDetails {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  code: string;
-  errors?: readonly FieldViolation[];
-}
+import { ProblemCode, type FieldViolation, type ProblemDocument } from '@tributary/contracts';
+import { assertUnreachable, DomainException } from '@tributary/core';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-const statusOfCode: Record<ProblemCode, number> = {
-  INVALID_ARGUMENT: HttpStatus.BAD_REQUEST,
-  INVALID_PAGE_TOKEN: HttpStatus.BAD_REQUEST,
-  PAYLOAD_TOO_LARGE: HttpStatus.BAD_REQUEST,
-  NOT_FOUND: HttpStatus.NOT_FOUND,
-  ALREADY_EXISTS: HttpStatus.CONFLICT,
-};
+/** The HTTP status of each problem code: the one mapper from domain errors to HTTP. */
+export function httpStatusOf(code: ProblemCode): number {
+  switch (code) {
+    // An oversized body is bad input like any other: 400 naming the body and the limit.
+    case ProblemCode.invalidArgument:
+    case ProblemCode.invalidPageToken:
+    case ProblemCode.payloadTooLarge:
+      return HttpStatus.BAD_REQUEST;
+    case ProblemCode.notFound:
+      return HttpStatus.NOT_FOUND;
+    case ProblemCode.alreadyExists:
+      return HttpStatus.CONFLICT;
+    case ProblemCode.internal:
+      return HttpStatus.INTERNAL_SERVER_ERROR;
+    default:
+      return assertUnreachable(code, 'problem code');
+  }
+}
 
 const titleOfStatus: Record<number, string> = {
   400: 'Bad Request',
@@ -44,33 +45,31 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return error instanceof Error && typeof (error as Partial<BodyParserError>).type === 'string' && typeof (error as Partial<BodyParserError>).status === 'number';
 }
 
-function problem(status: number, code: string, detail: string, errors?: readonly FieldViolation[]): ProblemDetails {
+function problem(code: ProblemCode, detail: string, errors?: readonly FieldViolation[], status = httpStatusOf(code)): ProblemDocument {
   const title = titleOfStatus[status] ?? 'Error';
   return { type: `https://tributary.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`, title, status, detail, code, ...(errors?.length ? { errors } : {}) };
 }
 
 /** Maps anything thrown while serving a request onto a problem document. */
-export function toProblemDetails(exception: unknown): ProblemDetails {
-  if (exception instanceof ProblemException) {
-    return problem(statusOfCode[exception.code], exception.code, exception.message, exception.violations);
-  }
+export function toProblemDetails(exception: unknown): ProblemDocument {
+  if (exception instanceof DomainException) return problem(exception.code, exception.message, exception.violations);
   // Nest wraps body-parser's errors in an HttpException; the original says what was wrong.
   const bodyError = isBodyParserError(exception) ? exception : exception instanceof HttpException && isBodyParserError(exception.cause) ? exception.cause : undefined;
   if (bodyError) {
-    // Unreadable bodies are bad input like any other: 400, naming the body and the limit.
     if (bodyError.type === 'entity.too.large') {
       const detail = `the request body is larger than the limit of ${bodyError.limit} bytes`;
-      return problem(HttpStatus.BAD_REQUEST, ProblemCode.payloadTooLarge, detail, [{ field: 'body', message: detail }]);
+      return problem(ProblemCode.payloadTooLarge, detail, [{ field: 'body', message: detail }]);
     }
     const detail = bodyError.type === 'entity.parse.failed' ? `the request body is not valid JSON: ${bodyError.message}` : bodyError.message;
-    return problem(HttpStatus.BAD_REQUEST, ProblemCode.invalidArgument, detail, [{ field: 'body', message: detail }]);
+    return problem(ProblemCode.invalidArgument, detail, [{ field: 'body', message: detail }]);
   }
   if (exception instanceof HttpException) {
+    // Nest's own: unknown routes (404), methods a route lacks (405).
     const status = exception.getStatus();
-    const code = status === 404 ? ProblemCode.notFound : status < 500 ? ProblemCode.invalidArgument : 'INTERNAL';
-    return problem(status, code, exception.message);
+    const code = status === HttpStatus.NOT_FOUND ? ProblemCode.notFound : status < 500 ? ProblemCode.invalidArgument : ProblemCode.internal;
+    return problem(code, exception.message, undefined, status);
   }
-  return problem(HttpStatus.INTERNAL_SERVER_ERROR, 'INTERNAL', 'the server failed to handle this request; it has been logged');
+  return problem(ProblemCode.internal, 'the server failed to handle this request; it has been logged');
 }
 
 /** Every error of every service leaves as application/problem+json (RFC 9457). */

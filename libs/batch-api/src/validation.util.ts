@@ -1,5 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ProblemException, type FieldViolation } from './problem.exception.js';
+import type { FieldViolation } from '@tributary/contracts';
+import { DomainException } from '@tributary/core';
 
 /** Flattens class-validator's tree into one violation per constraint, with dotted paths. */
 export function toFieldViolations(errors: readonly ValidationError[], parent = ''): FieldViolation[] {
@@ -21,6 +22,6 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => ProblemException.invalidArgument(toFieldViolations(errors)),
+    exceptionFactory: (errors) => DomainException.invalidArgument(toFieldViolations(errors)),
   });
 }

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { Logger, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { DatabaseHandle, type DatabaseLocation } from './database-handle.js';
 import { applyMigrations } from './migrations.js';
@@ -32,6 +33,14 @@ export class DatabaseModule {
       exports: [DATABASE_HANDLE, database, SERVICE_DATABASE],
     };
   }
+}
+
+/** The databases that have a schema: the folders of prisma/ with a schema.prisma. */
+export function schemaNames(): string[] {
+  return readdirSync(projectPath('prisma'), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(projectPath('prisma', entry.name, 'schema.prisma')))
+    .map((entry) => entry.name)
+    .sort();
 }
 
 export function schemaFolderOf(service: string) {

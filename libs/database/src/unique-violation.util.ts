@@ -1,4 +1,5 @@
-import { ProblemException } from '@tributary/batch-api';
+import { ProblemCode } from '@tributary/contracts';
+import { DomainException } from '@tributary/core';
 
 /** Prisma's code for a unique constraint violation, the same from every generated client. */
 const UNIQUE_VIOLATION = 'P2002';
@@ -13,7 +14,7 @@ export async function uniqueOrThrow<T>(field: string, value: unknown, what: stri
   } catch (error) {
     if (error instanceof Error && (error as { code?: unknown }).code === UNIQUE_VIOLATION) {
       const message = `${field} ${String(value)} belongs to another ${what}`;
-      throw new ProblemException('ALREADY_EXISTS', message, [{ field, message }]);
+      throw new DomainException(ProblemCode.alreadyExists, message, [{ field, message }]);
     }
     throw error;
   }

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
-import { createAppLogger, PinoNestLogger, requestLogging } from './request-logging.js';
+import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/core';
 import type { ServiceConfig } from './service.config.js';
 
 export interface ServiceDescription {

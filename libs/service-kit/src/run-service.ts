@@ -1,15 +1,22 @@
+import { connect } from 'node:net';
 import { Logger, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
-import { DEFAULT_DEMO_DATA, progressByTenths, type DemoDataSpec, type SeedProgress } from '@tributary/demo-data';
+import { DEFAULT_DEMO_DATA, demoDataSpecFromArgs, progressByTenths, type DemoDataSpec, type SeedProgress } from '@tributary/demo-data';
 import { createServiceApp, type ServiceDescription } from './create-service-app.js';
 import { SEEDER, type Seeder } from './seeder.js';
-import { serviceConfigFromEnv, type ServiceConfig, type ServiceName } from './service.config.js';
+import { serviceConfigFromEnv, type ServiceConfig } from './service.config.js';
 
+/** What an app tells the kit about itself: its name, its port, its module. No lib keeps a list of apps. */
 export interface ServiceDefinition {
-  service: ServiceName;
+  service: string;
+  defaultPort: number;
   about: ServiceDescription;
   module: (config: ServiceConfig) => DynamicModule;
+}
+
+export function configOf(definition: ServiceDefinition, env = process.env): ServiceConfig {
+  return serviceConfigFromEnv(definition.service, definition.defaultPort, env);
 }
 
 /**
@@ -24,7 +31,7 @@ async function seedAndAnalyze(app: INestApplicationContext, spec: DemoDataSpec, 
 
 /** main.ts of every service: configure, migrate, seed an empty database, listen. */
 export async function runService(definition: ServiceDefinition): Promise<void> {
-  const config = serviceConfigFromEnv(definition.service);
+  const config = configOf(definition);
   const app = await createServiceApp(definition.module(config), config, definition.about);
   await app.init();
   const logger = new Logger(definition.service);
@@ -39,24 +46,56 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
 }
 
 /** A message from a seeding child process to `npm run seed`. */
-export type SeedMessage = { type: 'progress'; service: ServiceName; what: string; done: number; total: number } | { type: 'done'; service: ServiceName; seconds: number };
+export type SeedMessage = { type: 'progress'; service: string; what: string; done: number; total: number } | { type: 'done'; service: string; seconds: number };
+
+/** True when something answers on the port: the service is running. */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
 
 /**
- * seed.ts of every service: replaces the service's rows with its part of the data set.
- * Run by `npm run seed`, which passes the spec as JSON and draws the progress bars.
+ * seed.ts of every service, its own command: replaces the service's rows with its part
+ * of a data set, `node dist/apps/<service>/src/seed.js --customers N --orders K …`.
+ * Under `npm run seed` it reports progress to the parent, which draws the bars; on
+ * its own it logs a line per tenth.
  */
-export async function runSeed(definition: ServiceDefinition, specJson = process.argv[2]): Promise<void> {
-  if (!specJson) throw new Error('usage: seed.js <spec as JSON>; run it through `npm run seed`');
-  const spec: DemoDataSpec = JSON.parse(specJson, (key, value) => (key === 'until' ? new Date(value) : value));
-  const config = { ...serviceConfigFromEnv(definition.service), logLevel: 'warn' as const };
+export async function runSeed(definition: ServiceDefinition, args = process.argv.slice(2)): Promise<void> {
+  const spec = demoDataSpecFromArgs(args);
+  const config = { ...configOf(definition), logLevel: 'warn' as const };
+  // An embedded database is open in one process at a time: a second writer would corrupt it.
+  if (!config.database.url && config.port !== 0 && (await isListening(config.port))) {
+    throw new Error(`the ${definition.service} service is running on port ${config.port} with its embedded database open: stop it (npm start), then seed`);
+  }
   const app = await NestFactory.createApplicationContext(definition.module(config), { logger: ['error', 'warn'] });
-  const send = (message: SeedMessage) => (process.send ? process.send(message) : console.log(JSON.stringify(message)));
+  const send = process.send?.bind(process);
+  const log = progressByTenths((line) => console.log(`${definition.service}: ${line}`));
+  const progress: SeedProgress = send ? (what, done, total) => send({ type: 'progress', service: definition.service, what, done, total } satisfies SeedMessage) : log;
   try {
     const started = performance.now();
     await app.get<Seeder>(SEEDER).wipe();
-    await seedAndAnalyze(app, spec, (what, done, total) => send({ type: 'progress', service: definition.service, what, done, total }));
-    send({ type: 'done', service: definition.service, seconds: (performance.now() - started) / 1000 });
+    await seedAndAnalyze(app, spec, progress);
+    const seconds = (performance.now() - started) / 1000;
+    if (send) send({ type: 'done', service: definition.service, seconds } satisfies SeedMessage);
+    else console.log(`${definition.service}: seeded in ${seconds.toFixed(1)} s`);
   } finally {
     await app.close();
   }
+}
+
+/** The whole of an app's seed.ts: seed, then exit (PGlite and the schema engine leave idle timers), with a one-line error. */
+export function runSeedCommand(definition: ServiceDefinition): void {
+  runSeed(definition).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(`${definition.service}: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
 }

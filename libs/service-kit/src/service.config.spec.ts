@@ -3,11 +3,11 @@ import { serviceConfigFromEnv } from './service.config.js';
 
 describe('serviceConfigFromEnv', () => {
   it('runs on embedded PGlite under .data by default, on PostgreSQL with a URL', () => {
-    const embedded = serviceConfigFromEnv('orders', {});
+    const embedded = serviceConfigFromEnv('orders', 4002, {});
     expect(embedded).toMatchObject({ port: 4002, listSafetyMarginMs: 1000, seedOnStart: true, logLevel: 'info', logFormat: 'json' });
     expect(embedded.database.dataDir).toMatch(/\.data\/orders$/);
-    expect(serviceConfigFromEnv('orders', { ORDERS_DATABASE_URL: 'postgresql://db/orders' }).database).toEqual({ url: 'postgresql://db/orders' });
-    expect(serviceConfigFromEnv('orders', { ORDERS_DATA_DIR: '/tmp/shared', TRIBUTARY_DATA_DIR: '/tmp/x' }).database).toEqual({ dataDir: '/tmp/shared' });
+    expect(serviceConfigFromEnv('orders', 4002, { ORDERS_DATABASE_URL: 'postgresql://db/orders' }).database).toEqual({ url: 'postgresql://db/orders' });
+    expect(serviceConfigFromEnv('orders', 4002, { ORDERS_DATA_DIR: '/tmp/shared', TRIBUTARY_DATA_DIR: '/tmp/x' }).database).toEqual({ dataDir: '/tmp/shared' });
   });
 
   it.each([
@@ -18,6 +18,6 @@ describe('serviceConfigFromEnv', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ LIST_SAFETY_MARGIN_MS: '-1' }, 'LIST_SAFETY_MARGIN_MS must be an integer from 0'],
   ])('refuses %j at boot, naming the variable', (env, message) => {
-    expect(() => serviceConfigFromEnv('orders', env)).toThrow(message);
+    expect(() => serviceConfigFromEnv('orders', 4002, env)).toThrow(message);
   });
 });

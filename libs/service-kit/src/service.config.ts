@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { DatabaseLocation } from '@tributary/database';
-import { projectPath } from '@tributary/database';
-import { ConfigError, integerFromEnv, logSettingsFromEnv, switchFromEnv, type Env, type LogSettings } from './env.util.js';
-
-export const SERVICE_PORTS = { customers: 4001, orders: 4002, catalog: 4003 } as const;
-export type ServiceName = keyof typeof SERVICE_PORTS;
+import { ConfigError, integerFromEnv, logSettingsFromEnv, switchFromEnv, type Env, type LogSettings } from '@tributary/core';
+import { projectPath, type DatabaseLocation } from '@tributary/database';
 
 /** Everything a service reads from its environment, validated once at boot. */
 export interface ServiceConfig extends LogSettings {
-  service: ServiceName;
+  /** The service's name: customers, orders, … */
+  service: string;
   port: number;
   database: DatabaseLocation;
   /** HMAC secret of page tokens. Set it to the same value on every instance of a service. */
@@ -23,24 +20,23 @@ export interface ServiceConfig extends LogSettings {
 
 /**
  * Reads a service's configuration from the environment. The only reader of
- * process.env in a service: everything else receives this object.
+ * process.env in a service: everything else receives this object. Each app owns its
+ * name and default port (its ServiceDefinition).
  *
- * - `<SERVICE>_PORT` (4001 customers, 4002 orders, 4003 catalog)
+ * - `<SERVICE>_PORT` (the app's own default: 4001 customers, 4002 orders, 4003 catalog)
  * - `<SERVICE>_DATABASE_URL`: a postgresql:// URL; without it, PGlite under `TRIBUTARY_DATA_DIR/<service>` (default `.data`),
  *   or in `<SERVICE>_DATA_DIR` when set (services that share one embedded database, as the benchmark's direct-SQL copy does)
  * - `PAGE_TOKEN_SECRET`, `LIST_SAFETY_MARGIN_MS` (1000), `BODY_LIMIT_BYTES` (262144), `LOG_LEVEL` (info),
  *   `LOG_FORMAT` (json), `SEED_ON_START` (true)
  */
-export function serviceConfigFromEnv(service: ServiceName, env: Env = process.env): ServiceConfig {
+export function serviceConfigFromEnv(service: string, defaultPort: number, env: Env = process.env): ServiceConfig {
   const prefix = service.toUpperCase();
-  const url = env[`${prefix}_DATABASE_URL`];
-  if (url && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`${prefix}_DATABASE_URL must be a postgresql:// URL`);
   const secret = env.PAGE_TOKEN_SECRET;
   if (secret !== undefined && secret.length < 16) throw new ConfigError('PAGE_TOKEN_SECRET must have at least 16 characters');
   return {
     service,
-    port: integerFromEnv(env, `${prefix}_PORT`, SERVICE_PORTS[service], 0, 65535),
-    database: url ? { url } : { dataDir: env[`${prefix}_DATA_DIR`] ?? projectPath(env.TRIBUTARY_DATA_DIR ?? '.data', service) },
+    port: integerFromEnv(env, `${prefix}_PORT`, defaultPort, 0, 65535),
+    database: databaseLocationFromEnv(service, env),
     // Without a configured secret, tokens are valid until this process restarts.
     pageTokenSecret: secret ?? randomBytes(32).toString('base64url'),
     listSafetyMarginMs: integerFromEnv(env, 'LIST_SAFETY_MARGIN_MS', 1000, 0, 600_000),
@@ -48,4 +44,15 @@ export function serviceConfigFromEnv(service: ServiceName, env: Env = process.en
     ...logSettingsFromEnv(env),
     seedOnStart: switchFromEnv(env, 'SEED_ON_START', true),
   };
+}
+
+/**
+ * Where a service's database is: `<SERVICE>_DATABASE_URL` (PostgreSQL), else PGlite in
+ * `<SERVICE>_DATA_DIR`, else under `TRIBUTARY_DATA_DIR/<service>` (default `.data`).
+ */
+export function databaseLocationFromEnv(service: string, env: Env = process.env): DatabaseLocation {
+  const prefix = service.toUpperCase();
+  const url = env[`${prefix}_DATABASE_URL`];
+  if (url && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`${prefix}_DATABASE_URL must be a postgresql:// URL`);
+  return url ? { url } : { dataDir: env[`${prefix}_DATA_DIR`] ?? projectPath(env.TRIBUTARY_DATA_DIR ?? '.data', service) };
 }

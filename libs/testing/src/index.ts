@@ -1,1 +1,3 @@
 export * from './browser.js';
+export * from './service-under-test.js';
+export * from './test-databases.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { BatchResourceController } from '@tributary/batch-api';
-import { CreateProductDto, ProductDto, ProductsListQueryDto, UpdateProductDto } from './product.dto.js';
+import { CreateProductDto, ProductDto, ProductsListQueryDto, toProductDto, UpdateProductDto } from './product.dto.js';
 import { ProductsService } from './products.service.js';
 
 @Controller('v1')
@@ -11,18 +11,19 @@ export class ProductsController extends BatchResourceController({
   model: ProductDto,
   listQuery: ProductsListQueryDto,
   service: ProductsService,
+  toDto: toProductDto,
 }) {
   @Post('products')
   @ApiOperation({ summary: 'Create a product' })
   @ApiCreatedResponse({ type: ProductDto })
-  create(@Body() body: CreateProductDto) {
-    return this.service.create(body);
+  async create(@Body() body: CreateProductDto) {
+    return toProductDto(await this.service.create(body));
   }
 
   @Patch('products/:id')
   @ApiOperation({ summary: 'Change a product; updatedAt moves' })
   @ApiOkResponse({ type: ProductDto })
-  update(@Param('id') id: string, @Body() body: UpdateProductDto) {
-    return this.service.update(id, body);
+  async update(@Param('id') id: string, @Body() body: UpdateProductDto) {
+    return toProductDto(await this.service.update(id, body));
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { keysetOrderBy, keysetWhere, ProblemException, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { keysetOrderBy, keysetWhere, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { DomainException } from '@tributary/core';
 import { uniqueOrThrow } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CatalogDatabase } from '../database/catalog-database.js';
@@ -26,7 +27,7 @@ export class ProductsService implements BatchResourceSource<Product, ProductFilt
 
   async update(id: string, changes: UpdateProductDto): Promise<Product> {
     const updated = await uniqueOrThrow('sku', changes.sku, 'product', () => this.db.product.updateManyAndReturn({ where: { id }, data: { ...changes, updatedAt: new Date() } }));
-    if (!updated[0]) throw ProblemException.notFound('product', id);
+    if (!updated[0]) throw DomainException.notFound('product', id);
     return updated[0];
   }
 }

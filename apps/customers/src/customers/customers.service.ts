@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { keysetOrderBy, keysetWhere, ProblemException, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { keysetOrderBy, keysetWhere, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { DomainException } from '@tributary/core';
 import { uniqueOrThrow } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CustomersDatabase } from '../database/customers-database.js';
@@ -28,7 +29,7 @@ export class CustomersService implements BatchResourceSource<Customer> {
   async update(id: string, changes: UpdateCustomerDto): Promise<Customer> {
     const data = { ...changes, ...(changes.country ? { country: changes.country.toUpperCase() } : {}), updatedAt: new Date() };
     const updated = await uniqueOrThrow('email', changes.email, 'customer', () => this.db.customer.updateManyAndReturn({ where: { id }, data }));
-    if (!updated[0]) throw ProblemException.notFound('customer', id);
+    if (!updated[0]) throw DomainException.notFound('customer', id);
     return updated[0];
   }
 }

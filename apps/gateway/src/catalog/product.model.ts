@@ -1,7 +1,8 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import type { Currency, Product as ProductContract, SameFields } from '@tributary/contracts';
 
 @ObjectType({ description: 'A product, owned by the catalog service.' })
-export class Product {
+export class Product implements ProductContract {
   @Field(() => ID)
   id!: string;
   @Field()
@@ -12,8 +13,11 @@ export class Product {
   category!: string;
   @Field(() => Int, { description: 'Price in cents of `currency`.' })
   priceCents!: number;
-  @Field({ description: 'ISO 4217' })
-  currency!: string;
+  @Field(() => String, { description: 'ISO 4217' })
+  currency!: Currency;
   @Field(() => Date)
   updatedAt!: string;
 }
+
+// A field added to the contract or to this model alone fails `npm run check`.
+const _productIsTheContract: SameFields<Product, ProductContract> = true;

@@ -2,7 +2,7 @@ import { Args, ArgsType, Field, Parent, ResolveField, Resolver } from '@nestjs/g
 import { IsOptional } from 'class-validator';
 import { Loaders, type RequestLoaders } from '../loaders/request-loaders.js';
 import { OrderConnection } from '../orders/order.model.js';
-import { connectionOfList } from '../pagination/connection-cursor.util.js';
+import { ConnectionCursors, connectionOfList } from '../pagination/connection-cursor.util.js';
 import { ConnectionArgs } from '../pagination/connection.args.js';
 import { toConnection } from '../pagination/connection.model.js';
 import { Customer } from './customer.model.js';
@@ -20,10 +20,13 @@ class CustomerOrdersArgs extends ConnectionArgs {
 /** The orders of a customer: a field of Customer that the orders service answers. */
 @Resolver(() => Customer)
 export class CustomerOrdersResolver {
+  constructor(private readonly cursors: ConnectionCursors) {}
+
   @ResolveField(() => OrderConnection, { description: 'Oldest first. All customers of one request are fetched in one batch call.' })
   async orders(@Parent() customer: Customer, @Args() { first, after, placedFrom, placedTo }: CustomerOrdersArgs, @Loaders() loaders: RequestLoaders) {
-    const orders = await loaders.ordersByCustomer.load({ customerId: customer.id, placedFrom: placedFrom?.toISOString(), placedTo: placedTo?.toISOString() });
-    const { edges, hasNextPage } = await connectionOfList(orders, first, after);
+    const key = { customerId: customer.id, placedFrom: placedFrom?.toISOString(), placedTo: placedTo?.toISOString() };
+    const orders = await loaders.ordersByCustomer.load(key);
+    const { edges, hasNextPage } = await connectionOfList(this.cursors, { connection: 'Customer.orders', filters: key }, orders, first, after);
     return toConnection(edges, hasNextPage);
   }
 }

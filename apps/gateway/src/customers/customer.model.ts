@@ -1,8 +1,9 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import type { Customer as CustomerContract, SameFields } from '@tributary/contracts';
 import { Connection } from '../pagination/connection.model.js';
 
 @ObjectType({ description: 'A customer, owned by the customers service.' })
-export class Customer {
+export class Customer implements CustomerContract {
   @Field(() => ID)
   id!: string;
   @Field()
@@ -16,6 +17,9 @@ export class Customer {
   @Field(() => Date)
   updatedAt!: string;
 }
+
+// A field added to the contract or to this model alone fails `npm run check`.
+const _customerIsTheContract: SameFields<Customer, CustomerContract> = true;
 
 @ObjectType()
 export class CustomerConnection extends Connection(Customer) {}

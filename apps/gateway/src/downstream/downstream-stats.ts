@@ -1,4 +1,4 @@
-import type { ServiceName } from '@tributary/service-kit';
+import { DOWNSTREAM_NAMES, type DownstreamName } from './downstream-services.js';
 
 export interface DownstreamCount {
   /** HTTP requests sent, retries included. */
@@ -16,18 +16,14 @@ export interface DownstreamCount {
 export class DownstreamStats {
   constructor(readonly clientGone: AbortSignal = new AbortController().signal) {}
 
-  private readonly counts: Record<ServiceName, DownstreamCount> = {
-    customers: { calls: 0, keys: 0 },
-    orders: { calls: 0, keys: 0 },
-    catalog: { calls: 0, keys: 0 },
-  };
+  private readonly counts = Object.fromEntries(DOWNSTREAM_NAMES.map((name) => [name, { calls: 0, keys: 0 }])) as Record<DownstreamName, DownstreamCount>;
 
-  record(service: ServiceName, keys: number): void {
+  record(service: DownstreamName, keys: number): void {
     this.counts[service].calls++;
     this.counts[service].keys += keys;
   }
 
-  toJSON(): Record<ServiceName, DownstreamCount> {
+  toJSON(): Record<DownstreamName, DownstreamCount> {
     return structuredClone(this.counts);
   }
 }

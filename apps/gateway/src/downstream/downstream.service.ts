@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { ServiceName } from '@tributary/service-kit';
+import { DOWNSTREAM_NAMES, type DownstreamName } from './downstream-services.js';
 import { GATEWAY_CONFIG } from '../gateway.constants.js';
 import type { GatewayConfig } from '../gateway.config.js';
 import { GatewayMetrics } from '../operations/gateway-metrics.js';
@@ -8,10 +8,10 @@ import { CustomersApi } from './customers.api.js';
 import { OrdersApi } from './orders.api.js';
 import { ServiceClient } from './service-client.js';
 
-/** The three services, each behind its own pool, timeouts, retries and circuit breaker. */
+/** The services, each behind its own pool, timeouts, retries and circuit breaker. */
 @Injectable()
 export class Downstream implements OnApplicationShutdown {
-  readonly clients: Record<ServiceName, ServiceClient>;
+  readonly clients: Record<DownstreamName, ServiceClient>;
   readonly customers: CustomersApi;
   readonly orders: OrdersApi;
   readonly catalog: CatalogApi;
@@ -23,8 +23,8 @@ export class Downstream implements OnApplicationShutdown {
       breakerThreshold: config.breakerThreshold,
       breakerHalfOpenAfterMs: config.breakerHalfOpenAfterMs,
     };
-    const client = (service: ServiceName) => new ServiceClient(service, config.services[service], options, metrics);
-    this.clients = { customers: client('customers'), orders: client('orders'), catalog: client('catalog') };
+    const client = (service: DownstreamName) => new ServiceClient(service, config.services[service], options, metrics);
+    this.clients = Object.fromEntries(DOWNSTREAM_NAMES.map((service) => [service, client(service)])) as Record<DownstreamName, ServiceClient>;
     this.customers = new CustomersApi(this.clients.customers);
     this.orders = new OrdersApi(this.clients.orders);
     this.catalog = new CatalogApi(this.clients.catalog);

@@ -1,4 +1,4 @@
-import type { ServiceName } from '@tributary/service-kit';
+import type { DownstreamName } from './downstream-services.js';
 import {
   circuitBreaker,
   CircuitState,
@@ -15,6 +15,7 @@ import {
   type IPolicy,
 } from 'cockatiel';
 import { Pool } from 'undici';
+import { problemCodeOf, type FieldViolation } from '@tributary/contracts';
 import type { GatewayMetrics } from '../operations/gateway-metrics.js';
 import { DownstreamError, DownstreamErrorCode } from './downstream.error.js';
 import type { DownstreamStats } from './downstream-stats.js';
@@ -35,6 +36,8 @@ export interface DownstreamRequest {
   keys: number;
   /** Safe to send again: every read of the batch contract is. */
   idempotent: boolean;
+  /** The array every 2xx answer of this method carries (`results`, `orders`, …): an answer without it is not the contract's. */
+  listField?: string;
 }
 
 const CIRCUIT_STATE_NAMES: Record<CircuitState, string> = {
@@ -61,7 +64,7 @@ export class ServiceClient {
   private readonly breaker: CircuitBreakerPolicy;
 
   constructor(
-    readonly service: ServiceName,
+    readonly service: DownstreamName,
     baseUrl: string,
     options: ServiceClientOptions,
     private readonly metrics: GatewayMetrics,
@@ -103,6 +106,16 @@ export class ServiceClient {
     await this.pool.close();
   }
 
+  /** A 4xx: the request was refused. A problem document with a code of the contract says what the client did wrong. */
+  private refused(status: number, payload: unknown): DownstreamError {
+    const problem = payload as { code?: unknown; detail?: unknown; errors?: unknown } | undefined;
+    const code = problemCodeOf(problem?.code);
+    const detail = typeof problem?.detail === 'string' ? problem.detail : `answered ${status}`;
+    if (!code) return new DownstreamError(this.service, DownstreamErrorCode.failed, detail, status);
+    const violations = Array.isArray(problem?.errors) ? (problem.errors as FieldViolation[]).filter((v) => typeof v?.field === 'string' && typeof v?.message === 'string') : [];
+    return new DownstreamError(this.service, DownstreamErrorCode.failed, detail, status, { code, violations });
+  }
+
   private abandoned(): DownstreamError {
     return new DownstreamError(this.service, DownstreamErrorCode.abandoned, 'the client went away; not called');
   }
@@ -123,14 +136,16 @@ export class ServiceClient {
         headers: request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
       });
-      const payload = await response.body.json().catch(() => undefined);
+      const text = await response.body.text();
       outcome = String(response.statusCode);
       if (response.statusCode >= 500) {
         throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, `answered ${response.statusCode}`, response.statusCode);
       }
-      if (response.statusCode >= 400) {
-        const detail = (payload as { detail?: string } | undefined)?.detail ?? `answered ${response.statusCode}`;
-        throw new DownstreamError(this.service, DownstreamErrorCode.failed, detail, response.statusCode);
+      const payload = parseJson(text);
+      if (response.statusCode >= 400) throw this.refused(response.statusCode, payload);
+      if (payload === undefined) throw new DownstreamError(this.service, DownstreamErrorCode.failed, `answered ${response.statusCode} with a body that is not JSON`, response.statusCode);
+      if (request.listField && !Array.isArray((payload as Record<string, unknown> | null)?.[request.listField])) {
+        throw new DownstreamError(this.service, DownstreamErrorCode.failed, `answered ${response.statusCode} without the ${request.listField} array of ${request.method} ${request.path}`, response.statusCode);
       }
       return payload as T;
     } catch (error) {
@@ -146,5 +161,15 @@ export class ServiceClient {
       this.metrics.downstreamCalls.inc({ service: this.service, outcome });
       this.metrics.downstreamDuration.observe({ service: this.service }, (performance.now() - started) / 1000);
     }
+  }
+}
+
+/** The parsed body, or undefined when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    if (error instanceof SyntaxError) return undefined;
+    throw error;
   }
 }

@@ -1,27 +1,24 @@
 import { createParamDecorator, Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { alignByIds, MAX_BATCH_SIZE } from '@tributary/batch-api';
+import { alignByIds } from '@tributary/core';
+import { MAX_BATCH_SIZE, type BatchGetResponse, type Customer, type Order, type PlacedPeriod, type Product } from '@tributary/contracts';
 import DataLoader from 'dataloader';
-import type { CustomerRecord } from '../downstream/customers.api.js';
-import type { ProductRecord } from '../downstream/catalog.api.js';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
 import { Downstream } from '../downstream/downstream.service.js';
-import type { OrderRecord, Period } from '../downstream/orders.api.js';
-import type { BatchGetResponse } from '../downstream/service-api.types.js';
 import { GATEWAY_CONFIG } from '../gateway.constants.js';
 import type { GatewayConfig } from '../gateway.config.js';
 import { GatewayMetrics } from '../operations/gateway-metrics.js';
 
-export interface CustomerOrdersKey extends Period {
+export interface CustomerOrdersKey extends PlacedPeriod {
   customerId: string;
 }
 
 /** The loaders of one GraphQL request; never shared between requests or users. */
 export interface RequestLoaders {
-  customerById: DataLoader<string, CustomerRecord | null>;
-  productById: DataLoader<string, ProductRecord | null>;
-  orderById: DataLoader<string, OrderRecord | null>;
-  ordersByCustomer: DataLoader<CustomerOrdersKey, OrderRecord[], string>;
+  customerById: DataLoader<string, Customer | null>;
+  productById: DataLoader<string, Product | null>;
+  orderById: DataLoader<string, Order | null>;
+  ordersByCustomer: DataLoader<CustomerOrdersKey, Order[], string>;
 }
 
 /** What every GraphQL resolver receives as its context. */
@@ -38,7 +35,7 @@ function resourcesByKey<K extends string, T>(resourceKey: K, keys: readonly stri
   );
 }
 
-const periodKey = (key: Period) => `${key.placedFrom ?? ''}|${key.placedTo ?? ''}`;
+const periodKey = (key: PlacedPeriod) => `${key.placedFrom ?? ''}|${key.placedTo ?? ''}`;
 
 /**
  * Builds each request's loaders in the GraphQL context factory, so that loaders are
@@ -70,7 +67,7 @@ export class LoadersFactory {
             if (group) group.push(key);
             else byPeriod.set(periodKey(key), [key]);
           }
-          const answers = new Map<string, OrderRecord[]>();
+          const answers = new Map<string, Order[]>();
           await Promise.all(
             [...byPeriod.values()].map(async (group) => {
               const customerIds = [...new Set(group.map((key) => key.customerId))];

@@ -1,21 +1,45 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { ProblemException } from '@tributary/batch-api';
+import { ProblemCode } from '@tributary/contracts';
+import { assertUnreachable, DomainException } from '@tributary/core';
 import { DownstreamError } from '../downstream/downstream.error.js';
+
+/** The GraphQL error codes a client switches on, besides Apollo's own (GRAPHQL_PARSE_FAILED, …). */
+export type GatewayErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'INTERNAL_SERVER_ERROR';
+
+/** The one map from the contract's problem codes to GraphQL error codes, whoever raised the problem. */
+export function graphqlCodeOf(code: ProblemCode): GatewayErrorCode {
+  switch (code) {
+    case ProblemCode.invalidArgument:
+    case ProblemCode.invalidPageToken:
+    case ProblemCode.payloadTooLarge:
+      return 'BAD_USER_INPUT';
+    case ProblemCode.notFound:
+      return 'NOT_FOUND';
+    case ProblemCode.alreadyExists:
+      return 'ALREADY_EXISTS';
+    case ProblemCode.internal:
+      return 'INTERNAL_SERVER_ERROR';
+    default:
+      return assertUnreachable(code, 'problem code');
+  }
+}
 
 /**
  * The one mapper from what resolvers throw to GraphQL errors with `extensions.code`:
- * bad arguments are BAD_USER_INPUT naming each field, a failed service names itself,
- * and anything else keeps Apollo's own code.
+ * a domain problem gets its code's GraphQL error, naming each field; a service that
+ * refused a request passes its problem on the same way (a stale cursor is the
+ * client's mistake, not an outage), and a service that failed names itself.
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof ProblemException) {
-    const code = original.code === 'INVALID_ARGUMENT' || original.code === 'INVALID_PAGE_TOKEN' ? 'BAD_USER_INPUT' : original.code;
-    return { ...formatted, message: original.message, extensions: { code, errors: original.violations } };
+  if (original instanceof DomainException) {
+    return { ...formatted, message: original.message, extensions: { code: graphqlCodeOf(original.code), errors: original.violations } };
   }
   if (original instanceof DownstreamError) {
-    return { ...formatted, message: original.message, extensions: { code: original.code, service: original.service, ...(original.status ? { status: original.status } : {}) } };
+    const { service, status, problem } = original;
+    const code = problem ? graphqlCodeOf(problem.code) : original.code;
+    return { ...formatted, message: original.message, extensions: { code, service, ...(status ? { status } : {}), ...(problem ? { errors: problem.violations } : {}) } };
   }
   return formatted;
 }

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import type { ServiceName } from '@tributary/service-kit';
+import type { DownstreamName } from '../downstream/downstream-services.js';
 import { DownstreamStats } from '../downstream/downstream-stats.js';
 import { Downstream } from '../downstream/downstream.service.js';
 
@@ -11,7 +11,7 @@ export class HealthController {
   @Get()
   async health(@Res({ passthrough: true }) response: { status(code: number): void }) {
     const services = await Promise.all(
-      (Object.entries(this.downstream.clients) as Array<[ServiceName, Downstream['clients'][ServiceName]]>).map(async ([name, client]) => {
+      (Object.entries(this.downstream.clients) as Array<[DownstreamName, Downstream['clients'][DownstreamName]]>).map(async ([name, client]) => {
         const started = performance.now();
         try {
           await client.call({ method: 'GET', path: '/health', keys: 0, idempotent: false }, new DownstreamStats());

@@ -1,14 +1,12 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import type { CustomerRecord } from '../downstream/customers.api.js';
-import type { ProductRecord } from '../downstream/catalog.api.js';
-import type { OrderLineRecord, OrderRecord } from '../downstream/orders.api.js';
+import type { Customer, Order, OrderLine, Product } from '@tributary/contracts';
 import type { RequestLoaders } from '../loaders/request-loaders.js';
 import { selectsPath } from '../loaders/selection.util.js';
 
 /** An entity loaded ahead for a row: the entity, null where none exists, or its error. */
 type Loaded<T> = T | null | Error;
 
-export type OrderWithRelations = OrderRecord & { customer?: Loaded<CustomerRecord>; lines: Array<OrderLineRecord & { product?: Loaded<ProductRecord> }> };
+export type OrderWithRelations = Order & { customer?: Loaded<Customer>; lines: Array<OrderLine & { product?: Loaded<Product> }> };
 
 /**
  * Loads the customers and products that a page of orders will need, before graphql-js

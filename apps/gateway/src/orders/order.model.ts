@@ -1,21 +1,17 @@
 import { ArgsType, Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsOptional, MaxLength, ValidateNested } from 'class-validator';
+import { SafeIntResolver } from 'graphql-scalars';
+import { MAX_ID_LENGTH, OrderStatus, type Currency, type Order as OrderContract, type OrderLine as OrderLineContract, type SameFields } from '@tributary/contracts';
 import { Customer } from '../customers/customer.model.js';
 import { Product } from '../catalog/product.model.js';
 import { ConnectionArgs } from '../pagination/connection.args.js';
 import { Connection } from '../pagination/connection.model.js';
 
-export enum OrderStatus {
-  PLACED = 'PLACED',
-  PAID = 'PAID',
-  SHIPPED = 'SHIPPED',
-  CANCELLED = 'CANCELLED',
-}
 registerEnumType(OrderStatus, { name: 'OrderStatus' });
 
 @ObjectType({ description: 'One line of an order.' })
-export class OrderLine {
+export class OrderLine implements OrderLineContract {
   @Field(() => Int)
   lineNo!: number;
   @Field(() => ID)
@@ -29,7 +25,7 @@ export class OrderLine {
 }
 
 @ObjectType({ description: 'An order, owned by the orders service.' })
-export class Order {
+export class Order implements OrderContract {
   @Field(() => ID)
   id!: string;
   @Field(() => ID)
@@ -38,10 +34,12 @@ export class Order {
   placedAt!: string;
   @Field(() => OrderStatus)
   status!: OrderStatus;
-  @Field({ description: 'ISO 4217' })
-  currency!: string;
-  @Field(() => Int, { description: 'Sum of the lines, in cents.' })
+  @Field(() => String, { description: 'ISO 4217' })
+  currency!: Currency;
+  @Field(() => SafeIntResolver, { description: 'Sum of the lines, in cents; beyond 32 bits, so a 53-bit integer (SafeInt).' })
   totalCents!: number;
+  @Field(() => Int, { description: 'Sum of the quantities of the lines.' })
+  units!: number;
   @Field(() => Date)
   updatedAt!: string;
   @Field(() => [OrderLine])
@@ -50,6 +48,11 @@ export class Order {
   customer?: Customer | null;
 }
 
+// A field added to the contract or to these models alone fails `npm run check`; the
+// models add only the fields other services answer.
+const _orderIsTheContract: SameFields<Omit<Order, 'customer'>, OrderContract> = true;
+const _orderLineIsTheContract: SameFields<Omit<OrderLine, 'product'>, OrderLineContract> = true;
+
 @ObjectType()
 export class OrderConnection extends Connection(Order) {}
 
@@ -57,7 +60,7 @@ export class OrderConnection extends Connection(Order) {}
 export class OrderFilter {
   @Field(() => ID, { nullable: true })
   @IsOptional()
-  @MaxLength(64)
+  @MaxLength(MAX_ID_LENGTH)
   customerId?: string;
   @Field(() => OrderStatus, { nullable: true })
   @IsOptional()

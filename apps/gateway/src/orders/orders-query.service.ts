@@ -1,19 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { ProblemException } from '@tributary/batch-api';
+import { DomainException } from '@tributary/core';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
 import { Downstream } from '../downstream/downstream.service.js';
-import { readConnection } from '../pagination/connection-cursor.util.js';
+import { ConnectionCursors, readConnection } from '../pagination/connection-cursor.util.js';
 import type { ConnectionArgs } from '../pagination/connection.args.js';
 import { toConnection } from '../pagination/connection.model.js';
 import type { OrderFilter } from './order.model.js';
 
 @Injectable()
 export class OrdersQueryService {
-  constructor(private readonly downstream: Downstream) {}
+  constructor(
+    private readonly downstream: Downstream,
+    private readonly cursors: ConnectionCursors,
+  ) {}
 
   async orders({ first, after }: ConnectionArgs, filter: OrderFilter, stats: DownstreamStats) {
     if (filter.placedFrom && filter.placedTo && filter.placedFrom >= filter.placedTo) {
-      throw ProblemException.invalidArgument([{ field: 'filter.placedTo', message: 'filter.placedTo must be later than filter.placedFrom' }]);
+      throw DomainException.invalidField('filter.placedTo', 'filter.placedTo must be later than filter.placedFrom');
     }
     const filters = {
       customerId: filter.customerId,
@@ -22,7 +25,7 @@ export class OrdersQueryService {
       placedTo: filter.placedTo?.toISOString(),
       updatedSince: filter.updatedSince?.toISOString(),
     };
-    const { edges, hasNextPage } = await readConnection(first, after, async (pageToken, pageSize) => {
+    const { edges, hasNextPage } = await readConnection(this.cursors, { connection: 'Query.orders', filters }, first, after, async (pageToken, pageSize) => {
       const page = await this.downstream.orders.list({ ...filters, pageSize, pageToken }, stats);
       return { items: page.orders, nextPageToken: page.nextPageToken };
     });

@@ -1,6 +1,6 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_SIZE } from '@tributary/batch-api';
+import { MAX_PAGE_SIZE } from '@tributary/contracts';
 
 @ArgsType()
 export class ConnectionArgs {

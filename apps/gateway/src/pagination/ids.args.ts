@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayMinSize, IsString, MaxLength } from 'class-validator';
-import { MAX_BATCH_SIZE, MAX_ID_LENGTH } from '@tributary/batch-api';
+import { MAX_BATCH_SIZE, MAX_ID_LENGTH } from '@tributary/contracts';
 
 @ArgsType()
 export class IdsArgs {

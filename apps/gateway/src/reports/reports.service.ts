@@ -1,17 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { ProblemException } from '@tributary/batch-api';
+import { COUNTED_ORDER_STATUSES, type AggregateMeasure, type AggregateOrdersRequest, type OrderAggregate } from '@tributary/contracts';
+import { DomainException } from '@tributary/core';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
 import { Downstream } from '../downstream/downstream.service.js';
-import type { AggregateMeasure, AggregateRequest, OrderAggregate, OrderStatusName } from '../downstream/orders.api.js';
 import type { RequestLoaders } from '../loaders/request-loaders.js';
 import type { CategorySales, CustomerRevenue, CustomerSummary, MonthlySales } from './reports.model.js';
 import type { PeriodArgs } from './reports.args.js';
 
-/** Reports count what was sold: every status but CANCELLED. */
-const COUNTED_STATUSES: OrderStatusName[] = ['PLACED', 'PAID', 'SHIPPED'];
+const COUNTED_STATUSES = [...COUNTED_ORDER_STATUSES];
 
-function periodOrThrow({ from, to }: PeriodArgs): Pick<AggregateRequest, 'placedFrom' | 'placedTo'> {
-  if (from >= to) throw ProblemException.invalidArgument([{ field: 'to', message: 'to must be later than from' }]);
+function periodOrThrow({ from, to }: PeriodArgs): Pick<AggregateOrdersRequest, 'placedFrom' | 'placedTo'> {
+  if (from >= to) throw DomainException.invalidField('to', 'to must be later than from');
   return { placedFrom: from.toISOString(), placedTo: to.toISOString() };
 }
 
@@ -86,7 +85,7 @@ export class ReportsService {
     });
   }
 
-  private async aggregate<M extends AggregateMeasure>(request: AggregateRequest & { measures: M[] }, stats: DownstreamStats): Promise<Array<OrderAggregate<M>>> {
+  private async aggregate<M extends AggregateMeasure>(request: AggregateOrdersRequest & { measures: M[] }, stats: DownstreamStats): Promise<Array<OrderAggregate<M>>> {
     return (await this.downstream.orders.aggregate(request, stats)).groups;
   }
 }

@@ -1,16 +1,22 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsEntityIdBatch, IsOptionalInstant } from '@tributary/batch-api';
-import { OrderStatus } from '../generated/prisma/enums.js';
+import {
+  AGGREGATE_GROUPINGS,
+  AGGREGATE_MEASURES,
+  CURRENCIES,
+  MAX_AGGREGATE_LIMIT,
+  ORDER_STATUSES,
+  type AggregateGrouping,
+  type AggregateMeasure,
+  type AggregateOrdersRequest,
+  type Currency,
+  type OrderAggregateEntry,
+  type OrderStatus,
+  type SameFields,
+} from '@tributary/contracts';
 
-export const AGGREGATE_GROUPINGS = ['customer', 'product', 'month', 'none'] as const;
-export type AggregateGrouping = (typeof AGGREGATE_GROUPINGS)[number];
-export const MAX_AGGREGATE_LIMIT = 100_000;
-/** The measures of a group besides its key, currency and revenue, which are always there. */
-export const AGGREGATE_MEASURES = ['orderCount', 'units', 'customerCount', 'firstPlacedAt', 'lastPlacedAt'] as const;
-export type AggregateMeasure = (typeof AGGREGATE_MEASURES)[number];
-
-export class AggregateOrdersRequestDto {
+export class AggregateOrdersRequestDto implements AggregateOrdersRequest {
   @ApiProperty({ enum: AGGREGATE_GROUPINGS, description: 'customer and product groups come ranked by revenue; month groups by month.' })
   @IsIn(AGGREGATE_GROUPINGS)
   groupBy!: AggregateGrouping;
@@ -21,12 +27,12 @@ export class AggregateOrdersRequestDto {
   @IsOptionalInstant('Orders placed before this instant.')
   placedTo?: string;
 
-  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', isArray: true, required: false, description: 'Only orders in these statuses; all when absent.' })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus', isArray: true, required: false, description: 'Only orders in these statuses; all when absent.' })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(4)
-  @IsEnum(OrderStatus, { each: true })
+  @ArrayMaxSize(ORDER_STATUSES.length)
+  @IsIn(ORDER_STATUSES, { each: true })
   statuses?: OrderStatus[];
 
   @IsOptional()
@@ -53,11 +59,11 @@ export class AggregateOrdersRequestDto {
   limit?: number;
 }
 
-export class OrderAggregateDto {
-  @ApiProperty({ nullable: true, description: 'customerId, productId or YYYY-MM (UTC); null when grouped by none.' })
+export class OrderAggregateDto implements OrderAggregateEntry {
+  @ApiProperty({ type: String, nullable: true, description: 'customerId, productId or YYYY-MM (UTC); null when grouped by none.' })
   key!: string | null;
-  @ApiProperty({ description: 'Groups never mix currencies.' })
-  currency!: string;
+  @ApiProperty({ enum: CURRENCIES, description: 'Groups never mix currencies.' })
+  currency!: Currency;
   @ApiProperty({ description: 'Sum of order totals (of line amounts when grouped by product), in cents.' })
   revenueCents!: number;
   @ApiProperty({ required: false, description: 'Absent unless asked for in measures (or measures is absent); so are the others.' })
@@ -66,13 +72,17 @@ export class OrderAggregateDto {
   units?: number;
   @ApiProperty({ required: false })
   customerCount?: number;
-  @ApiProperty({ required: false })
-  firstPlacedAt?: Date;
-  @ApiProperty({ required: false })
-  lastPlacedAt?: Date;
+  @ApiProperty({ required: false, format: 'date-time' })
+  firstPlacedAt?: string;
+  @ApiProperty({ required: false, format: 'date-time' })
+  lastPlacedAt?: string;
 }
 
 export class AggregateOrdersResponseDto {
   @ApiProperty({ type: [OrderAggregateDto] })
   groups!: OrderAggregateDto[];
 }
+
+// A field added to the contract or to one of these classes alone fails `npm run check`.
+const _aggregateRequestIsTheContract: SameFields<AggregateOrdersRequestDto, AggregateOrdersRequest> = true;
+const _aggregateGroupIsTheContract: SameFields<OrderAggregateDto, OrderAggregateEntry> = true;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { periodOrThrow } from '@tributary/batch-api';
 import { OrdersDatabase } from '../database/orders-database.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { AGGREGATE_MEASURES, type AggregateGrouping, type AggregateMeasure, type AggregateOrdersRequestDto, type OrderAggregateDto } from './orders-aggregate.dto.js';
+import { AGGREGATE_MEASURES, type AggregateGrouping, type AggregateMeasure, type AggregateOrdersRequest, type Currency, type OrderAggregateEntry } from '@tributary/contracts';
 
 interface AggregateRow {
   key: string | null;
@@ -55,21 +55,21 @@ function measureSql(grouping: AggregateGrouping): Record<'revenueCents' | Aggreg
 export class OrdersAggregateService {
   constructor(private readonly db: OrdersDatabase) {}
 
-  async aggregate(request: AggregateOrdersRequestDto): Promise<OrderAggregateDto[]> {
+  async aggregate(request: AggregateOrdersRequest): Promise<OrderAggregateEntry[]> {
     const rows = await this.db.$queryRaw<AggregateRow[]>(this.sqlOf(request));
     return rows.map((row) => ({
       key: row.key,
-      currency: row.currency.trim(),
+      currency: row.currency.trim() as Currency,
       revenueCents: toSafeNumber(row.revenue_cents, 'revenueCents'),
       ...(row.order_count !== undefined && { orderCount: toSafeNumber(row.order_count, 'orderCount') }),
       ...(row.units !== undefined && { units: toSafeNumber(row.units, 'units') }),
       ...(row.customer_count !== undefined && { customerCount: toSafeNumber(row.customer_count, 'customerCount') }),
-      ...(row.first_placed_at !== undefined && { firstPlacedAt: row.first_placed_at }),
-      ...(row.last_placed_at !== undefined && { lastPlacedAt: row.last_placed_at }),
+      ...(row.first_placed_at !== undefined && { firstPlacedAt: row.first_placed_at.toISOString() }),
+      ...(row.last_placed_at !== undefined && { lastPlacedAt: row.last_placed_at.toISOString() }),
     }));
   }
 
-  private sqlOf(request: AggregateOrdersRequestDto): Prisma.Sql {
+  private sqlOf(request: AggregateOrdersRequest): Prisma.Sql {
     const where = this.whereOf(request);
     const ranked = request.groupBy === 'customer' || request.groupBy === 'product';
     const orderBy = ranked ? Prisma.sql`revenue_cents DESC, key, currency` : Prisma.sql`key, currency`;
@@ -92,7 +92,7 @@ export class OrdersAggregateService {
       ORDER BY ${orderBy} ${limit}`;
   }
 
-  private whereOf(request: AggregateOrdersRequestDto): Prisma.Sql {
+  private whereOf(request: AggregateOrdersRequest): Prisma.Sql {
     const period = periodOrThrow(request.placedFrom, request.placedTo, { from: 'placedFrom', to: 'placedTo' });
     const conditions = [
       period.gte && Prisma.sql`o.placed_at >= ${period.gte}`,

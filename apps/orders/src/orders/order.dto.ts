@@ -1,12 +1,27 @@
 import { ApiProperty, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEnum, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { IsEntityId, IsEntityIdBatch, IsOptionalInstant, ListQueryDto } from '@tributary/batch-api';
-import { OrderStatus } from '../generated/prisma/enums.js';
+import {
+  CURRENCIES,
+  MAX_PRICE_CENTS,
+  ORDER_LIMITS,
+  ORDER_STATUSES,
+  OrderStatus,
+  type Currency,
+  type CustomerOrders,
+  type Order,
+  type OrderChanges,
+  type OrderInput,
+  type OrderLine,
+  type OrderLineInput,
+  type OrdersByCustomerRequest,
+  type OrdersListQuery,
+  type SameFields,
+} from '@tributary/contracts';
+import type { OrderWithLines } from './orders.service.js';
 
-export const MAX_LINES_PER_ORDER = 100;
-
-export class OrderLineDto {
+export class OrderLineDto implements OrderLine {
   @ApiProperty({ description: 'Position of the line in its order, from 1.' })
   lineNo!: number;
   @ApiProperty()
@@ -17,80 +32,96 @@ export class OrderLineDto {
   unitPriceCents!: number;
 }
 
-export class OrderDto {
+export class OrderDto implements Order {
   @ApiProperty({ example: '019a2b3c-4d5e-7f60-8a9b-0c1d2e3f4a5b' })
   id!: string;
   @ApiProperty()
   customerId!: string;
-  @ApiProperty()
-  placedAt!: Date;
-  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus' })
+  @ApiProperty({ format: 'date-time' })
+  placedAt!: string;
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' })
   status!: OrderStatus;
-  @ApiProperty({ description: 'ISO 4217', example: 'EUR' })
-  currency!: string;
-  @ApiProperty({ description: 'Sum of quantity × unitPriceCents over the lines.' })
+  @ApiProperty({ enum: CURRENCIES, description: 'ISO 4217' })
+  currency!: Currency;
+  @ApiProperty({ description: 'Sum of quantity × unitPriceCents over the lines; below 2^53.' })
   totalCents!: number;
   @ApiProperty({ description: 'Sum of the quantities of the lines.' })
   units!: number;
-  @ApiProperty({ description: 'Moves on every write; lists are ordered by (updatedAt, id).' })
-  updatedAt!: Date;
+  @ApiProperty({ format: 'date-time', description: 'Moves on every write; lists are ordered by (updatedAt, id).' })
+  updatedAt!: string;
   @ApiProperty({ type: [OrderLineDto] })
   lines!: OrderLineDto[];
 }
 
-export class CreateOrderLineDto {
+/** The orders service's one mapping from its row to the published contract. */
+export function toOrderDto(row: OrderWithLines): Order {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    placedAt: row.placedAt.toISOString(),
+    status: row.status,
+    currency: row.currency as Currency,
+    // Limits on lines keep every total below 2^53 (MAX_PRICE_CENTS).
+    totalCents: Number(row.totalCents),
+    units: row.units,
+    updatedAt: row.updatedAt.toISOString(),
+    lines: row.lines.map((line) => ({ lineNo: line.lineNo, productId: line.productId, quantity: line.quantity, unitPriceCents: line.unitPriceCents })),
+  };
+}
+
+export class CreateOrderLineDto implements OrderLineInput {
   @IsEntityId()
   productId!: string;
 
-  @ApiProperty({ minimum: 1, maximum: 10_000 })
+  @ApiProperty({ minimum: 1, maximum: ORDER_LIMITS.quantity })
   @IsInt()
   @Min(1)
-  @Max(10_000)
+  @Max(ORDER_LIMITS.quantity)
   quantity!: number;
 
-  @ApiProperty({ minimum: 0, maximum: 100_000_000 })
+  @ApiProperty({ minimum: 0, maximum: MAX_PRICE_CENTS })
   @IsInt()
   @Min(0)
-  @Max(100_000_000)
+  @Max(MAX_PRICE_CENTS)
   unitPriceCents!: number;
 }
 
-export class CreateOrderDto {
+export class CreateOrderDto implements OrderInput {
   @IsEntityId()
   customerId!: string;
 
   @IsOptionalInstant('When the order was placed; now when absent.')
   placedAt?: string;
 
-  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', required: false, default: OrderStatus.PLACED })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus', required: false, default: OrderStatus.PLACED })
   @IsOptional()
-  @IsEnum(OrderStatus)
+  @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 
-  @ApiProperty({ enum: ['EUR', 'GBP', 'USD'] })
-  @IsIn(['EUR', 'GBP', 'USD'])
-  currency!: string;
+  @ApiProperty({ enum: CURRENCIES })
+  @IsIn(CURRENCIES)
+  currency!: Currency;
 
-  @ApiProperty({ type: [CreateOrderLineDto], minItems: 1, maxItems: MAX_LINES_PER_ORDER })
+  @ApiProperty({ type: [CreateOrderLineDto], minItems: 1, maxItems: ORDER_LIMITS.linesPerOrder })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_LINES_PER_ORDER)
+  @ArrayMaxSize(ORDER_LIMITS.linesPerOrder)
   @ValidateNested({ each: true })
   @Type(() => CreateOrderLineDto)
   lines!: CreateOrderLineDto[];
 }
 
-/** Orders are immutable once placed but for their status. */
-export class UpdateOrderDto extends PartialType(PickType(CreateOrderDto, ['status'] as const)) {}
+/** Orders are immutable once placed but for their status; a null status is refused. */
+export class UpdateOrderDto extends PartialType(PickType(CreateOrderDto, ['status'] as const), { skipNullProperties: false }) implements OrderChanges {}
 
-export class OrdersListQueryDto extends ListQueryDto {
+export class OrdersListQueryDto extends ListQueryDto implements OrdersListQuery {
   @IsOptional()
   @IsEntityId({ description: 'Only orders of this customer.' })
   customerId?: string;
 
-  @ApiProperty({ enum: OrderStatus, enumName: 'OrderStatus', required: false, description: 'Only orders in this status.' })
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus', required: false, description: 'Only orders in this status.' })
   @IsOptional()
-  @IsEnum(OrderStatus)
+  @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 
   @IsOptionalInstant('Only orders placed at or after this instant.')
@@ -100,7 +131,7 @@ export class OrdersListQueryDto extends ListQueryDto {
   placedTo?: string;
 }
 
-export class BatchGetByCustomerRequestDto {
+export class BatchGetByCustomerRequestDto implements OrdersByCustomerRequest {
   @IsEntityIdBatch({ description: 'One result per customer id, in this order.' })
   customerIds!: string[];
 
@@ -111,7 +142,7 @@ export class BatchGetByCustomerRequestDto {
   placedTo?: string;
 }
 
-export class CustomerOrdersDto {
+export class CustomerOrdersDto implements CustomerOrders {
   @ApiProperty()
   customerId!: string;
   @ApiProperty({ type: [OrderDto], description: 'Oldest first; empty when the customer has none in the period.' })
@@ -122,3 +153,12 @@ export class BatchGetByCustomerResponseDto {
   @ApiProperty({ type: [CustomerOrdersDto] })
   results!: CustomerOrdersDto[];
 }
+
+// A field added to the contract or to one of these classes alone fails `npm run check`.
+const _orderDtoIsTheContract: SameFields<OrderDto, Order> = true;
+const _orderLineDtoIsTheContract: SameFields<OrderLineDto, OrderLine> = true;
+const _createOrderDtoIsTheContract: SameFields<CreateOrderDto, OrderInput> = true;
+const _createOrderLineDtoIsTheContract: SameFields<CreateOrderLineDto, OrderLineInput> = true;
+const _updateOrderDtoIsTheContract: SameFields<UpdateOrderDto, OrderChanges> = true;
+const _ordersListQueryIsTheContract: SameFields<OrdersListQueryDto, OrdersListQuery> = true;
+const _ordersByCustomerIsTheContract: SameFields<BatchGetByCustomerRequestDto, OrdersByCustomerRequest> = true;

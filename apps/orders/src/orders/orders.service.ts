@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { groupByKeys, keysetOrderBy, keysetWhere, periodOrThrow, ProblemException, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { keysetOrderBy, keysetWhere, periodOrThrow, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { DomainException, groupByKeys } from '@tributary/core';
 import { uuidv7 } from 'uuidv7';
 import { OrdersDatabase } from '../database/orders-database.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -43,7 +44,7 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
   }
 
   /** Every requested customer's orders in the period, oldest first: one entry per id, in order. */
-  async findByCustomers(request: BatchGetByCustomerRequestDto) {
+  async findByCustomers(request: BatchGetByCustomerRequestDto): Promise<Array<{ customerId: string; orders: OrderWithLines[] }>> {
     const placedAt = periodOrThrow(request.placedFrom, request.placedTo, PLACED);
     const customerIds = [...new Set(request.customerIds)];
     const orders = await this.db.order.findMany({
@@ -66,7 +67,7 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
         placedAt,
         status: input.status ?? 'PLACED',
         currency: input.currency,
-        totalCents: input.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0),
+        totalCents: input.lines.reduce((sum, line) => sum + BigInt(line.quantity) * BigInt(line.unitPriceCents), 0n),
         units: input.lines.reduce((sum, line) => sum + line.quantity, 0),
         updatedAt: now,
         lines: { create: input.lines.map((line, index) => ({ lineNo: index + 1, ...line })) },
@@ -76,7 +77,7 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
 
   async update(id: string, changes: UpdateOrderDto): Promise<OrderWithLines> {
     const { count } = await this.db.order.updateMany({ where: { id }, data: { ...changes, updatedAt: new Date() } });
-    if (count === 0) throw ProblemException.notFound('order', id);
+    if (count === 0) throw DomainException.notFound('order', id);
     const [order] = await this.findByIds([id]);
     return order!;
   }

@@ -33,7 +33,7 @@ export class OrdersSeeder implements Seeder {
         INSERT INTO orders (id, customer_id, placed_at, status, currency, total_cents, units, updated_at)
         SELECT id, customer_id, placed_at, status::"OrderStatus", currency, total_cents, units, updated_at FROM unnest(
           ${orders.map((o) => o.id)}::text[], ${orders.map((o) => o.customerId)}::text[], ${orders.map((o) => o.placedAt)}::timestamptz[],
-          ${orders.map((o) => o.status)}::text[], ${orders.map((o) => o.currency)}::text[], ${orders.map((o) => o.totalCents)}::int[],
+          ${orders.map((o) => o.status)}::text[], ${orders.map((o) => o.currency)}::text[], ${orders.map((o) => o.totalCents)}::bigint[],
           ${orders.map((o) => o.lines.reduce((sum, line) => sum + line.quantity, 0))}::int[],
           ${orders.map((o) => o.updatedAt)}::timestamptz[]) AS t(id, customer_id, placed_at, status, currency, total_cents, units, updated_at)`,
       this.db.$executeRaw`

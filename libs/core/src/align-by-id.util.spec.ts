@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignByIds, groupByKeys, toBatchGetResults } from './align-by-id.util.js';
+import { alignByIds, groupByKeys } from './align-by-id.util.js';
 
 describe('alignByIds', () => {
   it('follows the requested order, repeats duplicates and leaves gaps for missing ids', () => {
@@ -12,15 +12,5 @@ describe('groupByKeys', () => {
   it('gives every key its group, empty where no row matches', () => {
     const rows = [{ k: 'b', n: 1 }, { k: 'a', n: 2 }, { k: 'b', n: 3 }];
     expect(groupByKeys(['a', 'b', 'c'], rows, (r) => r.k)).toEqual([[{ k: 'a', n: 2 }], [{ k: 'b', n: 1 }, { k: 'b', n: 3 }], []]);
-  });
-});
-
-describe('toBatchGetResults', () => {
-  it('wraps each row under the resource key and marks missing ids NOT_FOUND', () => {
-    expect(toBatchGetResults('customer', ['2', 'x', '2'], [{ id: '1' }, { id: '2' }])).toEqual([
-      { id: '2', customer: { id: '2' } },
-      { id: 'x', error: { code: 'NOT_FOUND', message: 'customer x does not exist' } },
-      { id: '2', customer: { id: '2' } },
-    ]);
   });
 });

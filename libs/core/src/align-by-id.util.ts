@@ -24,19 +24,3 @@ export function groupByKeys<T>(
   return keys.map((key) => groups.get(key) ?? []);
 }
 
-export type BatchGetResult<K extends string, T> =
-  | ({ id: string } & { [key in K]: T })
-  | { id: string; error: { code: 'NOT_FOUND'; message: string } };
-
-/** Builds the `results` array of a batchGet response (DESIGN.md). */
-export function toBatchGetResults<K extends string, T extends { id: string }>(
-  resourceKey: K,
-  ids: readonly string[],
-  rows: Iterable<T>,
-): Array<BatchGetResult<K, T>> {
-  return alignByIds(ids, rows, (row) => row.id).map((row, index) =>
-    row === undefined
-      ? { id: ids[index]!, error: { code: 'NOT_FOUND' as const, message: `${resourceKey} ${ids[index]} does not exist` } }
-      : ({ id: row.id, [resourceKey]: row } as { id: string } & { [key in K]: T }),
-  );
-}

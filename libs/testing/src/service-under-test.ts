@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
 import type { DemoDataSpec } from '@tributary/demo-data';
-import { createServiceApp, SEEDER, serviceConfigFromEnv, type Seeder, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
+import { configOf, createServiceApp, SEEDER, type Seeder, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import type { TestDatabases } from './test-databases.js';
 
 /** What a test needs of a service's database: raw SQL and the statement counter. */
@@ -36,7 +36,7 @@ export async function startService(
   options: { data?: DemoDataSpec; config?: Partial<ServiceConfig>; beforeInit?: (app: INestApplication) => void } = {},
 ): Promise<ServiceUnderTest> {
   const config: ServiceConfig = {
-    ...serviceConfigFromEnv(definition.service, {}),
+    ...configOf(definition, {}),
     database: options.config?.database ?? (await databases.create(definition.service)),
     port: 0,
     logLevel: 'silent',
