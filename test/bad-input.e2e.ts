@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogService } from '../apps/catalog/src/catalog-app.module.js';
 import { customersService } from '../apps/customers/src/customers-app.module.js';
 import { ordersService } from '../apps/orders/src/orders-app.module.js';
-import { type ServiceUnderTest, startService, TestDatabases } from '@tributary/testing';
+import { fingerprintOf, type ServiceUnderTest, startService, TestDatabases } from '@tributary/testing';
 
 const SMALL_DATA = { customers: 50, products: 40, orders: 200, seed: 3, until: new Date('2026-11-01T00:00:00Z') };
 const databases = new TestDatabases();
@@ -21,18 +21,10 @@ afterAll(async () => {
   await databases.dropAll();
 });
 
-/** Every row of every table, as text: equal fingerprints mean nothing changed. */
+/** Every row of every table of every service: equal fingerprints mean nothing changed. */
 async function fingerprint(): Promise<string[]> {
-  const parts: string[] = [];
-  for (const [service, tables] of Object.entries(TABLES)) {
-    for (const table of tables) {
-      const [row] = await running[service as keyof typeof TABLES].db.$queryRawUnsafe<Array<{ rows: number; digest: string | null }>>(
-        `SELECT COUNT(*)::int AS rows, md5(string_agg(t::text, ',' ORDER BY t::text)) AS digest FROM ${table} t`,
-      );
-      parts.push(`${table}:${row!.rows}:${row!.digest}`);
-    }
-  }
-  return parts;
+  const parts = await Promise.all(Object.entries(TABLES).map(([service, tables]) => fingerprintOf(running[service as keyof typeof TABLES].db, tables)));
+  return parts.flat();
 }
 
 const someIds = Array.from({ length: 1001 }, (_, i) => `id-${i}`);

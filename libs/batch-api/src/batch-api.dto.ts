@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type BatchGetRequest, type ListQuery } from '@tributary/contracts';
-import { IsEntityIdBatch, IsOptionalCount, IsOptionalInstant } from './batch-api.validators.js';
+import { IsEntityIdBatch, IsOptionalCount, IsOptionalInstant, IsOptionalNotNull } from './batch-api.validators.js';
 
 export class BatchGetRequestDto implements BatchGetRequest {
   @IsEntityIdBatch({ description: 'The ids to fetch; the response has one result per id, in this order.' })
@@ -17,7 +17,7 @@ export class ListQueryDto implements ListQuery {
   pageSize?: number;
 
   @ApiProperty({ required: false, description: 'The nextPageToken of the previous page, with the same filters.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(512)
   pageToken?: string;

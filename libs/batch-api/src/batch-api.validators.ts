@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsNotEmpty, IsString, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
 import { MAX_BATCH_SIZE, MAX_ID_LENGTH } from '@tributary/contracts';
 
 /** One entity id: a non-empty string of at most MAX_ID_LENGTH characters. */
@@ -27,20 +27,44 @@ export function IsEntityIdBatch(options: { description?: string } = {}) {
   );
 }
 
-/** An optional ISO-8601 instant, e.g. 2026-01-31T00:00:00Z. Kept a string; services parse it. */
+/**
+ * A field that may be absent, but not null: unlike class-validator's IsOptional, a null
+ * is checked like any other value and refused by the field's own rules. In a PATCH a
+ * null would otherwise reach the database as "set this column to null".
+ */
+export function IsOptionalNotNull() {
+  return ValidateIf((_object, value) => value !== undefined);
+}
+
+/** The years an instant may fall in: what every database column and JSON client takes. */
+export const INSTANT_YEARS = { min: 1, max: 9999 } as const;
+
+/** An optional ISO-8601 instant, e.g. 2026-01-31T00:00:00Z, from year 1 to 9999. Kept a string; services parse it. */
 export function IsOptionalInstant(description: string) {
   return applyDecorators(
     ApiProperty({ type: String, format: 'date-time', required: false, description }),
-    IsOptional(),
+    IsOptionalNotNull(),
     IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be an ISO-8601 date-time such as 2026-01-31T00:00:00Z' }),
+    ValidateBy({
+      name: 'isInstantInRange',
+      validator: {
+        validate: (value) => typeof value !== 'string' || isInYears(value),
+        defaultMessage: () => `$property must be an instant from year ${INSTANT_YEARS.min} to ${INSTANT_YEARS.max}`,
+      },
+    }),
   );
+}
+
+function isInYears(value: string): boolean {
+  const year = new Date(value).getUTCFullYear();
+  return Number.isNaN(year) || (year >= INSTANT_YEARS.min && year <= INSTANT_YEARS.max);
 }
 
 /** An optional non-negative integer read from a query string. */
 export function IsOptionalCount(options: { description: string; default?: number; maximum?: number }) {
   return applyDecorators(
     ApiProperty({ type: Number, required: false, minimum: 0, ...options }),
-    IsOptional(),
+    IsOptionalNotNull(),
     Type(() => Number),
     IsInt({ message: '$property must be an integer' }),
     Min(0),

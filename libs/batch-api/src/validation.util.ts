@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import type { FieldViolation } from '@tributary/contracts';
 import { DomainException } from '@tributary/core';
 
@@ -11,13 +11,46 @@ export function toFieldViolations(errors: readonly ValidationError[], parent = '
   });
 }
 
+/** No request of the contract nests deeper; deeper input would only exhaust the validators' stack. */
+export const MAX_INPUT_DEPTH = 16;
+
+const child = (parent: string, key: string | number) => (typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key);
+
+/**
+ * What class-validator cannot see and PostgreSQL cannot take: the NUL character, which
+ * no text column stores (the driver's error would be a 500), anywhere in the input,
+ * keys included; and nesting deeper than any request of the contract.
+ */
+export function unstorableInput(value: unknown, field: string, depth = 0): FieldViolation | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? { field: field || 'body', message: `${field || 'body'} must not contain the NUL character (U+0000)` } : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_INPUT_DEPTH) return { field: field || 'body', message: `${field || 'body'} nests deeper than ${MAX_INPUT_DEPTH} levels` };
+  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    const path = child(field, key);
+    if (typeof key === 'string' && key.includes('\u0000')) return { field: field || 'body', message: `${field || 'body'} has a key with the NUL character (U+0000)` };
+    const found = unstorableInput(item, path, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+class ContractValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A body's or query's fields are named by their own path; a route parameter by its name.
+    const unstorable = unstorableInput(value, metadata.data ?? '');
+    if (unstorable) throw DomainException.invalidArgument([unstorable]);
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * The one validation pipe of every service: unknown fields are refused (not silently
- * dropped), strings are turned into the declared types, and a failure is an
- * INVALID_ARGUMENT problem that names every bad field.
+ * dropped), strings are turned into the declared types, what no column can store is
+ * refused first, and a failure is an INVALID_ARGUMENT problem that names every bad field.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new ContractValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -1,3 +1,4 @@
 export * from './browser.js';
 export * from './service-under-test.js';
 export * from './test-databases.js';
+export * from './fingerprint.js';

@@ -1,6 +1,6 @@
 import { ApiProperty, PartialType } from '@nestjs/swagger';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { ListQueryDto } from '@tributary/batch-api';
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsOptionalNotNull, ListQueryDto } from '@tributary/batch-api';
 import { CURRENCIES, MAX_PRICE_CENTS, PRODUCT_LIMITS, type Currency, type Product, type ProductChanges, type ProductInput, type ProductsListQuery, type SameFields } from '@tributary/contracts';
 import type { Product as ProductRow } from '../generated/prisma/client.js';
 
@@ -59,7 +59,7 @@ export class UpdateProductDto extends PartialType(CreateProductDto, { skipNullPr
 
 export class ProductsListQueryDto extends ListQueryDto implements ProductsListQuery {
   @ApiProperty({ required: false, description: 'Only products of this category.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MaxLength(PRODUCT_LIMITS.categoryLength)
   category?: string;

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { IsEntityIdBatch, IsOptionalInstant } from '@tributary/batch-api';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsEntityIdBatch, IsOptionalInstant, IsOptionalNotNull } from '@tributary/batch-api';
 import {
   AGGREGATE_GROUPINGS,
   AGGREGATE_MEASURES,
@@ -28,14 +28,14 @@ export class AggregateOrdersRequestDto implements AggregateOrdersRequest {
   placedTo?: string;
 
   @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus', isArray: true, required: false, description: 'Only orders in these statuses; all when absent.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(ORDER_STATUSES.length)
   @IsIn(ORDER_STATUSES, { each: true })
   statuses?: OrderStatus[];
 
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEntityIdBatch({ description: 'Only orders of these customers.' })
   customerIds?: string[];
 
@@ -45,14 +45,14 @@ export class AggregateOrdersRequestDto implements AggregateOrdersRequest {
     required: false,
     description: 'Only these measures besides revenueCents (a read mask); all when absent. Distinct counts cost a sort: ask only for what you show.',
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsArray()
   @ArrayMaxSize(AGGREGATE_MEASURES.length)
   @IsIn(AGGREGATE_MEASURES, { each: true })
   measures?: AggregateMeasure[];
 
   @ApiProperty({ required: false, minimum: 1, maximum: MAX_AGGREGATE_LIMIT, description: 'At most this many groups (the top ones for customer and product).' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(MAX_AGGREGATE_LIMIT)

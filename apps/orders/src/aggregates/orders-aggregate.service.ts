@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { periodOrThrow } from '@tributary/batch-api';
+import { DomainException } from '@tributary/core';
 import { OrdersDatabase } from '../database/orders-database.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { AGGREGATE_MEASURES, type AggregateGrouping, type AggregateMeasure, type AggregateOrdersRequest, type Currency, type OrderAggregateEntry } from '@tributary/contracts';
@@ -15,10 +16,16 @@ interface AggregateRow {
   last_placed_at?: Date;
 }
 
-/** Sums stay exact in SQL (bigint); they reach JSON as numbers while they fit 2^53. */
+/**
+ * Sums stay exact in SQL (bigint); they reach JSON as numbers while they fit 2^53. A
+ * group beyond that (90 trillion in cents) cannot be sent exactly: the request is
+ * refused, naming what to narrow, rather than answered with a rounded figure.
+ */
 function toSafeNumber(value: bigint, field: string): number {
   const number = Number(value);
-  if (!Number.isSafeInteger(number)) throw new RangeError(`${field} ${value} exceeds 2^53`);
+  if (!Number.isSafeInteger(number)) {
+    throw DomainException.invalidField('placedFrom', `the ${field} of a group comes to ${value}, beyond the 2^53 a JSON number carries exactly: aggregate a shorter period`);
+  }
   return number;
 }
 

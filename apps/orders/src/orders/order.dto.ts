@@ -1,7 +1,7 @@
 import { ApiProperty, PartialType, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
-import { IsEntityId, IsEntityIdBatch, IsOptionalInstant, ListQueryDto } from '@tributary/batch-api';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
+import { IsEntityId, IsEntityIdBatch, IsOptionalInstant, IsOptionalNotNull, ListQueryDto } from '@tributary/batch-api';
 import {
   CURRENCIES,
   MAX_PRICE_CENTS,
@@ -94,7 +94,7 @@ export class CreateOrderDto implements OrderInput {
   placedAt?: string;
 
   @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus', required: false, default: OrderStatus.PLACED })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 
@@ -115,12 +115,12 @@ export class CreateOrderDto implements OrderInput {
 export class UpdateOrderDto extends PartialType(PickType(CreateOrderDto, ['status'] as const), { skipNullProperties: false }) implements OrderChanges {}
 
 export class OrdersListQueryDto extends ListQueryDto implements OrdersListQuery {
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsEntityId({ description: 'Only orders of this customer.' })
   customerId?: string;
 
   @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus', required: false, description: 'Only orders in this status.' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ORDER_STATUSES)
   status?: OrderStatus;
 
