@@ -13,7 +13,8 @@ export default defineConfig({
   oxc: false,
   resolve: { alias },
   test: {
-    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.e2e.ts'],
+    // Three tiers: unit specs beside the code, medium (the gateway over fake services), end-to-end.
+    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.medium.ts', 'test/**/*.e2e.ts'],
     env: { TZ: 'UTC' },
     reporters: ['default', './test/support/summary-line.reporter.ts'],
     testTimeout: 60_000,

@@ -1,13 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
 import type { DemoDataSpec } from '@tributary/demo-data';
-import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app.js';
-import { gatewayConfigFromEnv, type GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
+import type { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { catalogService } from '../../apps/catalog/src/catalog-app.module.js';
 import { customersService } from '../../apps/customers/src/customers-app.module.js';
 import { ordersService } from '../../apps/orders/src/orders-app.module.js';
-import { startService, type ServiceUnderTest } from '@tributary/testing';
-import { TestDatabases } from '@tributary/testing';
+import { startService, TestDatabases, type ServiceUnderTest } from '@tributary/testing';
+import { graphql, startGateway, type GatewayUnderTest } from './gateway-under-test.js';
+
+export { graphql, type GatewayUnderTest };
 
 /** A service listening on a real port, with the number of HTTP requests it received. */
 export interface RunningService extends ServiceUnderTest {
@@ -19,12 +19,6 @@ export interface RunningService extends ServiceUnderTest {
   resume(): Promise<void>;
 }
 
-export interface GatewayUnderTest {
-  app: INestApplication;
-  http: ReturnType<INestApplication['getHttpServer']>;
-  config: GatewayConfig;
-  close(): Promise<void>;
-}
 
 export interface SystemUnderTest {
   customers: RunningService;
@@ -74,39 +68,23 @@ export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<
   const orders = await listen(ordersService, databases, data);
   const catalog = await listen(catalogService, databases, data);
   const gateways: GatewayUnderTest[] = [];
-  const startGateway = async (overrides: Partial<GatewayConfig> = {}) => {
-    const config: GatewayConfig = {
-      ...gatewayConfigFromEnv({}),
-      port: 0,
-      logLevel: 'silent',
-      services: { customers: `http://127.0.0.1:${customers.port}`, orders: `http://127.0.0.1:${orders.port}`, catalog: `http://127.0.0.1:${catalog.port}` },
-      ...gatewayOverrides,
-      ...overrides,
-    };
-    const app = await createGatewayApp(config);
-    await app.init();
-    const gateway = { app, http: app.getHttpServer(), config, close: () => app.close() };
+  const services = { customers: `http://127.0.0.1:${customers.port}`, orders: `http://127.0.0.1:${orders.port}`, catalog: `http://127.0.0.1:${catalog.port}` };
+  const startAnotherGateway = async (overrides: Partial<GatewayConfig> = {}) => {
+    const gateway = await startGateway(services, { ...gatewayOverrides, ...overrides });
     gateways.push(gateway);
     return gateway;
   };
-  const gateway = await startGateway();
+  const gateway = await startAnotherGateway();
   return {
     customers,
     orders,
     catalog,
     gateway,
-    startGateway,
+    startGateway: startAnotherGateway,
     close: async () => {
       for (const g of gateways) await g.close();
       for (const service of [customers, orders, catalog]) await service.close();
       await databases.dropAll();
     },
   };
-}
-
-/** Posts a GraphQL query to a gateway, as a dashboard would. */
-export async function graphql(gateway: GatewayUnderTest, query: string, variables?: Record<string, unknown>) {
-  const { default: request } = await import('supertest');
-  const response = await request(gateway.http).post('/graphql').set('content-type', 'application/json').send({ query, variables });
-  return response;
 }

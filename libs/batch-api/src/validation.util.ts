@@ -37,9 +37,13 @@ export function unstorableInput(value: unknown, field: string, depth = 0): Field
 
 class ContractValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    // A body's or query's fields are named by their own path; a route parameter by its name.
-    const unstorable = unstorableInput(value, metadata.data ?? '');
-    if (unstorable) throw DomainException.invalidArgument([unstorable]);
+    // What a client sent (body, query, route parameters, GraphQL arguments), not what
+    // the framework passes (GraphQL's info, context): those are 'custom'.
+    if (metadata.type !== 'custom') {
+      // A body's or query's fields are named by their own path; a route parameter by its name.
+      const unstorable = unstorableInput(value, metadata.data ?? '');
+      if (unstorable) throw DomainException.invalidArgument([unstorable]);
+    }
     return super.transform(value, metadata);
   }
 }

@@ -1,0 +1,25 @@
+import type { INestApplication } from '@nestjs/common';
+import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app.js';
+import type { DownstreamName } from '../../apps/gateway/src/downstream/downstream-services.js';
+import { gatewayConfigFromEnv, type GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
+
+export interface GatewayUnderTest {
+  app: INestApplication;
+  http: ReturnType<INestApplication['getHttpServer']>;
+  config: GatewayConfig;
+  close(): Promise<void>;
+}
+
+/** The gateway as `npm start` builds it, over the services at these base URLs (real ones, or fakes). */
+export async function startGateway(services: Record<DownstreamName, string>, overrides: Partial<GatewayConfig> = {}): Promise<GatewayUnderTest> {
+  const config: GatewayConfig = { ...gatewayConfigFromEnv({}), port: 0, logLevel: 'silent', services, cursorSecret: 'test-cursor-secret-16+', ...overrides };
+  const app = await createGatewayApp(config);
+  await app.init();
+  return { app, http: app.getHttpServer(), config, close: () => app.close() };
+}
+
+/** Posts a GraphQL query to a gateway, as a dashboard would. */
+export async function graphql(gateway: GatewayUnderTest, query: string, variables?: Record<string, unknown>) {
+  const { default: request } = await import('supertest');
+  return request(gateway.http).post('/graphql').set('content-type', 'application/json').send({ query, variables });
+}
