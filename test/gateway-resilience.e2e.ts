@@ -35,7 +35,7 @@ describe('a service that stops answering', () => {
     expect(partial.status).toBe(200);
     const edges: Edge[] = partial.body.data.orders.edges;
     expect(edges.map((e) => e.node.id)).toEqual(healthy.body.data.orders.edges.map((e: Edge) => e.node.id));
-    expect(edges.every((e) => e.node.customer?.name)).toBe(true);
+    expect(edges.map((e) => e.node.customer)).toEqual(healthy.body.data.orders.edges.map((e: Edge) => e.node.customer));
     const linePaths = edges.flatMap((e, i) => e.node.lines.map((_, j) => ['orders', 'edges', i, 'node', 'lines', j, 'product']));
     expect(edges.flatMap((e) => e.node.lines.map((l) => l.product))).toEqual(linePaths.map(() => null));
     expect(partial.body.errors.map((e: { path: unknown[] }) => e.path)).toEqual(expect.arrayContaining(linePaths));
@@ -49,8 +49,8 @@ describe('a service that stops answering', () => {
     expect(await circuitOf('catalog')).toBe('open');
     const failingFast = await graphql(system.gateway, QUERY);
     expect(failingFast.body.extensions.downstream.catalog).toEqual({ calls: 0, keys: 0 });
-    expect(failingFast.body.errors[0].message).toMatch(/circuit open/);
-    expect(failingFast.body.data.orders.edges[0].node.customer.name).toBeTruthy();
+    expect(failingFast.body.errors[0]).toMatchObject({ message: 'catalog: circuit open after repeated failures; not called', extensions: { code: 'DOWNSTREAM_UNAVAILABLE', service: 'catalog' } });
+    expect(failingFast.body.data.orders.edges.map((e: Edge) => e.node.customer)).toEqual(healthy.body.data.orders.edges.map((e: Edge) => e.node.customer));
     const health = await request(system.gateway.http).get('/health').expect(503);
     expect(health.body.services.customers.status).toBe('up');
     expect(health.body.services.catalog.status).toBe('down');
@@ -75,7 +75,7 @@ describe('a service that stops answering', () => {
       expect(response.body.data.orders.edges).toHaveLength(5);
       expect(response.body.data.orders.edges.map((e: Edge) => e.node.customer)).toEqual([null, null, null, null, null]);
       expect(response.body.errors[0].extensions).toMatchObject({ code: 'DOWNSTREAM_UNAVAILABLE', service: 'customers' });
-      expect(response.body.errors[0].message).toMatch(/timeout/);
+      expect(response.body.errors[0].message).toBe('customers: no answer within the timeout');
     } finally {
       await new Promise<void>((resolve) => {
         silent.close(() => resolve());

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { applyMigrations, DatabaseHandle, schemaFolderOf } from '@tributary/database';
+import { applyMigrations, DatabaseHandle, pendingMigrationSql, schemaFolderOf } from '@tributary/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDatabases } from '@tributary/testing';
 
@@ -77,6 +77,10 @@ describe.each(services)('migrations of $service', ({ service, tables }) => {
        FROM _prisma_migrations ORDER BY migration_name, started_at`,
     );
     expect(recorded).toEqual(expected);
+  });
+
+  it('builds exactly what schema.prisma describes: no change is left without its migration', async () => {
+    expect(await pendingMigrationSql(folder)).toBeUndefined();
   });
 
   it("creates the service's tables and nothing else in schema public", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectivePageSize, KeysetPager, keysetWhere, type KeysetWindow, type Versioned } from './keyset-pager.js';
+import { effectivePageSize, KeysetPager, type KeysetWindow, type Versioned } from './keyset-pager.js';
 
 const rows: Versioned[] = Array.from({ length: 7 }, (_, i) => ({ id: `id-${i}`, updatedAt: new Date(Date.UTC(2026, 0, 1 + Math.floor(i / 2))) }));
 
@@ -19,17 +19,7 @@ describe('effectivePageSize', () => {
   });
 });
 
-describe('keysetWhere', () => {
-  it('starts at the later of cursor and updatedSince and stays behind visibleUntil', () => {
-    const visibleUntil = new Date('2026-02-01T00:00:00Z');
-    const after = { updatedAt: new Date('2026-01-10T00:00:00Z'), id: 'b' };
-    expect(keysetWhere({ after, updatedSince: new Date('2026-01-05T00:00:00Z'), visibleUntil })).toEqual({
-      updatedAt: { lte: visibleUntil, gte: after.updatedAt },
-      OR: [{ updatedAt: { gt: after.updatedAt } }, { id: { gt: 'b' } }],
-    });
-    expect(keysetWhere({ visibleUntil })).toEqual({ updatedAt: { lte: visibleUntil } });
-  });
-});
+// keysetWhere itself runs on a real database: test/keyset-window.e2e.ts.
 
 describe('KeysetPager', () => {
   const pager = new KeysetPager({ pageTokenSecret: 'sixteen-characters!', safetyMarginMs: 0 });

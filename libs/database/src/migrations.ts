@@ -52,11 +52,11 @@ export async function applyMigrations(folder: SchemaFolder, adapterFactory: SqlM
 }
 
 /**
- * Writes a new migration with the SQL that takes the existing migrations to the schema,
- * computed on a throw-away in-memory PGlite. Returns its folder, or undefined when the
- * schema has no change.
+ * The SQL that would take the existing migrations to the schema, computed on a
+ * throw-away in-memory PGlite; undefined when they already build exactly what
+ * schema.prisma describes.
  */
-export async function createMigration(folder: SchemaFolder, name: string, now = new Date()): Promise<string | undefined> {
+export async function pendingMigrationSql(folder: SchemaFolder): Promise<string | undefined> {
   const pglite = new PGlite('memory://');
   const schema = await readSchema(folder);
   const migrationsList = await readMigrations(folder);
@@ -64,14 +64,20 @@ export async function createMigration(folder: SchemaFolder, name: string, now = 
     const { stdout } = await withSchemaEngine(schema, new PrismaPGlite(pglite), (engine) =>
       engine.diff({ from: { tag: 'migrations', ...migrationsList }, to: { tag: 'schemaDatamodel', files: [schema] }, script: true, exitCode: null, filters: NO_FILTERS }),
     );
-    if (!stdout || /^-- This is an empty migration\.\s*$/.test(stdout)) return undefined;
-    const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
-    const dir = join(folder.migrationsDir, `${stamp}_${name}`);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'migration.sql'), stdout);
-    await writeFile(join(folder.migrationsDir, LOCKFILE), LOCKFILE_CONTENT);
-    return dir;
+    return !stdout || /^-- This is an empty migration\.\s*$/.test(stdout) ? undefined : stdout;
   } finally {
     await pglite.close();
   }
+}
+
+/** Writes a new migration with pendingMigrationSql. Returns its folder, or undefined when the schema has no change. */
+export async function createMigration(folder: SchemaFolder, name: string, now = new Date()): Promise<string | undefined> {
+  const sql = await pendingMigrationSql(folder);
+  if (!sql) return undefined;
+  const stamp = now.toISOString().replace(/\D/g, '').slice(0, 14);
+  const dir = join(folder.migrationsDir, `${stamp}_${name}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'migration.sql'), sql);
+  await writeFile(join(folder.migrationsDir, LOCKFILE), LOCKFILE_CONTENT);
+  return dir;
 }
