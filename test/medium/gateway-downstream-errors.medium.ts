@@ -1,7 +1,6 @@
-import { DataFactory, problemAnswer, startFakeServices, type FakeService } from '@tributary/testing';
+import { DataFactory, problemAnswer } from '@tributary/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DOWNSTREAM_NAMES } from '../../apps/gateway/src/downstream/downstream-services.js';
-import { graphql, startGateway, type GatewayUnderTest } from '../support/gateway-under-test.js';
+import { graphql, startGatewayOverFakes, type FakeDownstream, type GatewayUnderTest } from '../support/gateway-under-test.js';
 
 /**
  * What the gateway makes of the answers a service rarely gives: a 4xx problem is the
@@ -9,21 +8,20 @@ import { graphql, startGateway, type GatewayUnderTest } from '../support/gateway
  * a 200 that is not the contract's is an error at the fields that needed it, and a
  * cursor works only on the connection that made it.
  */
-let fakes: Record<'customers' | 'orders' | 'catalog', FakeService> & { closeAll(): Promise<void> };
+let fakes: FakeDownstream;
 let gateway: GatewayUnderTest;
+let close: () => Promise<void>;
 const data = new DataFactory();
 const customers = Array.from({ length: 5 }, () => data.customer());
 const book = data.product();
 const orders = customers.map((customer) => data.order({ customer, lines: [{ product: book }] }));
 
 beforeAll(async () => {
-  fakes = await startFakeServices(DOWNSTREAM_NAMES);
-  gateway = await startGateway({ customers: fakes.customers.url, orders: fakes.orders.url, catalog: fakes.catalog.url }, { breakerThreshold: 2 });
+  ({ gateway, fakes, close } = await startGatewayOverFakes({ breakerThreshold: 2 }));
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await fakes?.closeAll();
+  await close?.();
 });
 
 beforeEach(() => {

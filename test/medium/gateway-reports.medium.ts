@@ -1,15 +1,15 @@
-import { DataFactory, startFakeServices, type FakeService } from '@tributary/testing';
+import { DataFactory } from '@tributary/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DOWNSTREAM_NAMES } from '../../apps/gateway/src/downstream/downstream-services.js';
-import { graphql, startGateway, type GatewayUnderTest } from '../support/gateway-under-test.js';
+import { graphql, startGatewayOverFakes, type FakeDownstream, type GatewayUnderTest } from '../support/gateway-under-test.js';
 
 /**
  * Reports' own logic, with the services faked: the branches seeded demo data never
  * reaches (a customer with orders in two currencies, a sold product the catalog no
  * longer has), against answers the test sets and checks exactly.
  */
-let fakes: Record<'customers' | 'orders' | 'catalog', FakeService> & { closeAll(): Promise<void> };
+let fakes: FakeDownstream;
 let gateway: GatewayUnderTest;
+let close: () => Promise<void>;
 const data = new DataFactory();
 const book = data.product({ category: 'Books' });
 const toy = data.product({ category: 'Toys', priceCents: 2500 });
@@ -19,13 +19,11 @@ const regular = data.customer();
 const regularOrders = [data.order({ customer: regular, lines: [{ product: book, quantity: 3 }] }), data.order({ customer: regular, lines: [{ product: toy }] })];
 
 beforeAll(async () => {
-  fakes = await startFakeServices(DOWNSTREAM_NAMES);
-  gateway = await startGateway({ customers: fakes.customers.url, orders: fakes.orders.url, catalog: fakes.catalog.url });
+  ({ gateway, fakes, close } = await startGatewayOverFakes());
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await fakes?.closeAll();
+  await close?.();
 });
 
 beforeEach(() => {

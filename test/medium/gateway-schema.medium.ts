@@ -1,21 +1,18 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { startFakeServices, type FakeService } from '@tributary/testing';
 import type { GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DOWNSTREAM_NAMES } from '../../apps/gateway/src/downstream/downstream-services.js';
-import { graphql, startGateway, type GatewayUnderTest } from '../support/gateway-under-test.js';
+import { graphql, startGatewayOverFakes, type FakeDownstream, type GatewayUnderTest } from '../support/gateway-under-test.js';
 
-let fakes: Record<'customers' | 'orders' | 'catalog', FakeService> & { closeAll(): Promise<void> };
+let fakes: FakeDownstream;
 let gateway: GatewayUnderTest;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  fakes = await startFakeServices(DOWNSTREAM_NAMES);
-  gateway = await startGateway({ customers: fakes.customers.url, orders: fakes.orders.url, catalog: fakes.catalog.url });
+  ({ gateway, fakes, close } = await startGatewayOverFakes());
 });
 
 afterAll(async () => {
-  await gateway?.close();
-  await fakes?.closeAll();
+  await close?.();
 });
 
 describe('the schema as graphql-js runs it', () => {

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { createGatewayApp } from '../../apps/gateway/src/create-gateway-app.js';
-import type { DownstreamName } from '../../apps/gateway/src/downstream/downstream-services.js';
+import { startFakeServices, type FakeService } from '@tributary/testing';
+import { DOWNSTREAM_NAMES, type DownstreamName } from '../../apps/gateway/src/downstream/downstream-services.js';
 import { gatewayConfigFromEnv, type GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 
 export interface GatewayUnderTest {
@@ -22,4 +23,21 @@ export async function startGateway(services: Record<DownstreamName, string>, ove
 export async function graphql(gateway: GatewayUnderTest, query: string, variables?: Record<string, unknown>) {
   const { default: request } = await import('supertest');
   return request(gateway.http).post('/graphql').set('content-type', 'application/json').send({ query, variables });
+}
+
+export type FakeDownstream = Record<DownstreamName, FakeService> & { closeAll(): Promise<void> };
+
+/** The middle tier: a fake of every service the gateway calls, and the gateway over them. */
+export async function startGatewayOverFakes(overrides: Partial<GatewayConfig> = {}): Promise<{ gateway: GatewayUnderTest; fakes: FakeDownstream; close(): Promise<void> }> {
+  const fakes = await startFakeServices(DOWNSTREAM_NAMES);
+  const urls = Object.fromEntries(DOWNSTREAM_NAMES.map((name) => [name, fakes[name].url])) as Record<DownstreamName, string>;
+  const gateway = await startGateway(urls, overrides);
+  return {
+    gateway,
+    fakes,
+    close: async () => {
+      await gateway.close();
+      await fakes.closeAll();
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseJsonOrUndefined } from './json.util.js';
 
 /** Why a token was refused: not ours (forged, truncated, garbled), or out of date. */
 export type TokenRefusal = 'not-ours' | 'expired';
@@ -39,7 +40,7 @@ export class SignedTokenCodec<P> {
   decode(token: string): DecodedToken<P> {
     const [body, signature, extra] = token.split('.');
     if (!body || !signature || extra !== undefined || !this.verify(body, signature)) return { ok: false, refusal: 'not-ours' };
-    const envelope = parseJson(Buffer.from(body, 'base64url').toString('utf8')) as Partial<Envelope<unknown>> | undefined;
+    const envelope = parseJsonOrUndefined(Buffer.from(body, 'base64url').toString('utf8')) as Partial<Envelope<unknown>> | undefined;
     if (!envelope || typeof envelope !== 'object' || !Number.isSafeInteger(envelope.e) || !this.isPayload(envelope.p)) return { ok: false, refusal: 'not-ours' };
     if (envelope.e! < this.now()) return { ok: false, refusal: 'expired' };
     return { ok: true, payload: envelope.p };
@@ -53,15 +54,6 @@ export class SignedTokenCodec<P> {
     const expected = Buffer.from(this.sign(body));
     const given = Buffer.from(signature);
     return expected.length === given.length && timingSafeEqual(expected, given);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
   }
 }
 

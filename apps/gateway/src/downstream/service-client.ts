@@ -16,6 +16,7 @@ import {
 } from 'cockatiel';
 import { Pool } from 'undici';
 import { problemCodeOf, type FieldViolation } from '@tributary/contracts';
+import { parseJsonOrUndefined } from '@tributary/core';
 import type { GatewayMetrics } from '../operations/gateway-metrics.js';
 import { DownstreamError, DownstreamErrorCode } from './downstream.error.js';
 import type { DownstreamStats } from './downstream-stats.js';
@@ -141,7 +142,7 @@ export class ServiceClient {
       if (response.statusCode >= 500) {
         throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, `answered ${response.statusCode}`, response.statusCode);
       }
-      const payload = parseJson(text);
+      const payload = parseJsonOrUndefined(text);
       if (response.statusCode >= 400) throw this.refused(response.statusCode, payload);
       if (payload === undefined) throw new DownstreamError(this.service, DownstreamErrorCode.failed, `answered ${response.statusCode} with a body that is not JSON`, response.statusCode);
       if (request.listField && !Array.isArray((payload as Record<string, unknown> | null)?.[request.listField])) {
@@ -161,15 +162,5 @@ export class ServiceClient {
       this.metrics.downstreamCalls.inc({ service: this.service, outcome });
       this.metrics.downstreamDuration.observe({ service: this.service }, (performance.now() - started) / 1000);
     }
-  }
-}
-
-/** The parsed body, or undefined when it is not JSON. */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    if (error instanceof SyntaxError) return undefined;
-    throw error;
   }
 }
