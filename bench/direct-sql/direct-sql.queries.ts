@@ -7,7 +7,8 @@
 export type Query = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
 type Period = { from: string; to: string };
 
-const COUNTED = `o.status IN ('PLACED', 'PAID', 'SHIPPED')`;
+// Every status but CANCELLED; as `IN (the three others)` the planner walks the status index.
+const COUNTED = `o.status <> 'CANCELLED'`;
 const IN_PERIOD = `o.placed_at >= $1::timestamptz AND o.placed_at < $2::timestamptz`;
 
 async function ordersPage(query: Query, { first, from, to }: Period & { first: number }) {
@@ -70,10 +71,12 @@ async function topCustomers(query: Query, { from, to }: Period) {
 
 async function salesByMonth(query: Query, { from, to }: Period) {
   const rows = await query(
-    `SELECT to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, o.currency, SUM(o.total_cents)::bigint AS revenue_cents,
-            COUNT(*) AS order_count, COUNT(DISTINCT o.customer_id) AS customer_count
-       FROM orders o WHERE ${IN_PERIOD} AND ${COUNTED}
-      GROUP BY 1, 2 ORDER BY 1, 2`,
+    // Distinct customers by a two-level hash aggregate: COUNT(DISTINCT) would sort every order.
+    `SELECT to_char(c.month, 'YYYY-MM') AS month, c.currency, SUM(c.revenue_cents)::bigint AS revenue_cents,
+            SUM(c.order_count)::bigint AS order_count, COUNT(*) AS customer_count
+       FROM (SELECT date_trunc('month', o.placed_at AT TIME ZONE 'UTC') AS month, o.currency, o.customer_id, SUM(o.total_cents) AS revenue_cents, COUNT(*) AS order_count
+               FROM orders o WHERE ${IN_PERIOD} AND ${COUNTED} GROUP BY 1, 2, 3) c
+      GROUP BY c.month, c.currency ORDER BY 1, 2`,
     [from, to],
   );
   return {

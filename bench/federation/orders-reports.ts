@@ -2,8 +2,6 @@ import { Prisma, type PrismaClient } from '../../apps/orders/src/generated/prism
 import { badUserInput } from './bad-user-input.js';
 
 const MAX_TOP = 1000;
-/** Reports count what was sold: every status but CANCELLED. */
-const COUNTED_STATUSES = ['PLACED', 'PAID', 'SHIPPED'];
 
 export interface PeriodArgs {
   from: Date;
@@ -24,8 +22,8 @@ function toSafeNumber(value: bigint, field: string): number {
 /** The orders service's aggregate filter: the period, half-open, and the counted statuses. */
 function whereOrThrow({ from, to }: PeriodArgs): Prisma.Sql {
   if (from >= to) throw badUserInput('to must be later than from');
-  // Cast to the enum, not the column to text: the planner then estimates the rows right.
-  return Prisma.sql`WHERE o.placed_at >= ${from} AND o.placed_at < ${to} AND o.status = ANY(${COUNTED_STATUSES}::text[]::"OrderStatus"[])`;
+  // Reports count what was sold: every status but CANCELLED, stated as the orders service does.
+  return Prisma.sql`WHERE o.placed_at >= ${from} AND o.placed_at < ${to} AND o.status <> ALL(${['CANCELLED']}::text[]::"OrderStatus"[])`;
 }
 
 export async function topCustomers(db: PrismaClient, { limit, ...period }: TopCustomersArgs) {
@@ -48,11 +46,11 @@ export async function topCustomers(db: PrismaClient, { limit, ...period }: TopCu
 
 export async function salesByMonth(db: PrismaClient, period: PeriodArgs) {
   const rows = await db.$queryRaw<Array<{ month: string; currency: string; revenue_cents: bigint; order_count: bigint; customer_count: bigint }>>`
-    SELECT to_char(o.placed_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, o.currency, SUM(o.total_cents)::bigint AS revenue_cents,
-           COUNT(*) AS order_count, COUNT(DISTINCT o.customer_id) AS customer_count
-    FROM orders o
-    ${whereOrThrow(period)}
-    GROUP BY 1, 2
+    SELECT to_char(c.month, 'YYYY-MM') AS month, c.currency, SUM(c.revenue_cents)::bigint AS revenue_cents,
+           SUM(c.order_count)::bigint AS order_count, COUNT(*) AS customer_count
+    FROM (SELECT date_trunc('month', o.placed_at AT TIME ZONE 'UTC') AS month, o.currency, o.customer_id, SUM(o.total_cents) AS revenue_cents, COUNT(*) AS order_count
+          FROM orders o ${whereOrThrow(period)} GROUP BY 1, 2, 3) c
+    GROUP BY c.month, c.currency
     ORDER BY month, currency`;
   return rows.map((row) => ({
     month: row.month,
