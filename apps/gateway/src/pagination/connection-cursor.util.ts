@@ -34,6 +34,12 @@ const isCursorPayload = (value: unknown): value is CursorPayload => {
 
 const bindingDigest = (binding: CursorBinding) => filterDigest({ connection: binding.connection, ...binding.filters });
 
+/** The cursors of one connection with its arguments: the binding's digest is computed once. */
+export interface BoundCursors {
+  encode(cursor: ConnectionCursor): string;
+  decodeOrThrow(after: string, field?: string): ConnectionCursor;
+}
+
 /**
  * Cursors are signed and bound to their connection and its arguments: a cursor from
  * another connection, or one used with another filter, is refused as BAD_USER_INPUT
@@ -46,20 +52,45 @@ export class ConnectionCursors {
     this.tokens = new SignedTokenCodec(secret, isCursorPayload, ttlMs, now);
   }
 
+  bind(binding: CursorBinding): BoundCursors {
+    const digest = bindingDigest(binding);
+    return {
+      encode: (cursor) => this.tokens.encode({ b: digest, t: cursor.pageToken ?? null, o: cursor.offset }),
+      decodeOrThrow: (after, field = 'after') => {
+        const decoded = this.tokens.decode(after);
+        if (!decoded.ok) {
+          throw DomainException.invalidField(field, decoded.refusal === 'expired' ? `${field} has expired: start again without ${field}` : `${field} is not a cursor of this connection`);
+        }
+        if (decoded.payload.b !== digest) {
+          throw DomainException.invalidField(field, `${field} is a cursor of another connection or of other arguments: repeat the arguments of the first page, or start again without ${field}`);
+        }
+        return { pageToken: decoded.payload.t ?? undefined, offset: decoded.payload.o };
+      },
+    };
+  }
+
   encode(cursor: ConnectionCursor, binding: CursorBinding): string {
-    return this.tokens.encode({ b: bindingDigest(binding), t: cursor.pageToken ?? null, o: cursor.offset });
+    return this.bind(binding).encode(cursor);
   }
 
   decodeOrThrow(after: string, binding: CursorBinding, field = 'after'): ConnectionCursor {
-    const decoded = this.tokens.decode(after);
-    if (!decoded.ok) {
-      throw DomainException.invalidField(field, decoded.refusal === 'expired' ? `${field} has expired: start again without ${field}` : `${field} is not a cursor of this connection`);
-    }
-    if (decoded.payload.b !== bindingDigest(binding)) {
-      throw DomainException.invalidField(field, `${field} is a cursor of another connection or of other arguments: repeat the arguments of the first page, or start again without ${field}`);
-    }
-    return { pageToken: decoded.payload.t ?? undefined, offset: decoded.payload.o };
+    return this.bind(binding).decodeOrThrow(after, field);
   }
+}
+
+/**
+ * An edge whose cursor is signed only when read: a page of 1000 orders signs none when
+ * the query selects no cursor, and one for `pageInfo { endCursor }` (1000 HMACs per page
+ * cost about a sixth of the gateway's CPU).
+ */
+function lazyEdge<T>(node: T, cursors: BoundCursors, position: ConnectionCursor): { node: T; cursor: string } {
+  let cursor: string | undefined;
+  return {
+    node,
+    get cursor() {
+      return (cursor ??= cursors.encode(position));
+    },
+  };
 }
 
 export interface ServicePage<T> {
@@ -79,7 +110,8 @@ export async function readConnection<T>(
   after: string | null | undefined,
   fetchPage: (pageToken: string | undefined, pageSize: number) => Promise<ServicePage<T>>,
 ): Promise<{ edges: Array<{ node: T; cursor: string }>; hasNextPage: boolean }> {
-  const start = after == null ? { offset: 0 } : cursors.decodeOrThrow(after, binding);
+  const bound = cursors.bind(binding);
+  const start = after == null ? { offset: 0 } : bound.decodeOrThrow(after);
   const edges: Array<{ node: T; cursor: string }> = [];
   let pageToken = start.pageToken;
   let skip = start.offset;
@@ -91,7 +123,7 @@ export async function readConnection<T>(
       const position = skip + index + 1;
       // The last row of a page continues best from the service's own next token.
       const cursor = position === page.items.length && page.nextPageToken ? { offset: 0, pageToken: page.nextPageToken } : { offset: position, pageToken };
-      edges.push({ node, cursor: cursors.encode(cursor, binding) });
+      edges.push(lazyEdge(node, bound, cursor));
     });
     const rowsLeftInPage = page.items.length > skip + taken.length;
     if (edges.length === first) return { edges, hasNextPage: rowsLeftInPage || page.nextPageToken !== undefined };

@@ -43,9 +43,19 @@ export function Connection<T>(node: Type<T>, name = node.name) {
   return ConnectionType;
 }
 
+/** The page's start and end cursors are read from its edges only when asked for (edges sign their cursors lazily). */
 export function toConnection<T>(edges: Array<Edge<T>>, hasNextPage: boolean): ConnectionShape<T> {
   return {
     edges,
-    pageInfo: { hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: false,
+      get startCursor() {
+        return edges[0]?.cursor ?? null;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? null;
+      },
+    },
   };
 }

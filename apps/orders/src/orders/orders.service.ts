@@ -10,48 +10,66 @@ type OrderFilters = Pick<OrdersListQueryDto, 'customerId' | 'status' | 'placedFr
 
 const PLACED = { from: 'placedFrom', to: 'placedTo' };
 
-/**
- * An order with its lines, fetched in the same SQL statement: the lines are
- * aggregated into JSON by a lateral join rather than loaded by a second query.
- */
-const withLines = {
-  relationLoadStrategy: 'join',
-  include: { lines: { select: { lineNo: true, productId: true, quantity: true, unitPriceCents: true }, orderBy: { lineNo: 'asc' } } },
-} satisfies Pick<Prisma.OrderFindManyArgs, 'relationLoadStrategy' | 'include'>;
+const LINE_FIELDS = { lineNo: true, productId: true, quantity: true, unitPriceCents: true } as const;
 
-export type OrderWithLines = Prisma.OrderGetPayload<typeof withLines>;
+/** An order with its lines, in line order. */
+export type OrderWithLines = Prisma.OrderGetPayload<{ include: { lines: { select: typeof LINE_FIELDS } } }>;
+
+interface LineRow {
+  order_id: string;
+  lineNo: number;
+  productId: string;
+  quantity: number;
+  unitPriceCents: number;
+}
 
 @Injectable()
 export class OrdersService implements BatchResourceSource<OrderWithLines, OrderFilters> {
   constructor(private readonly db: OrdersDatabase) {}
 
   findByIds(ids: readonly string[]): Promise<OrderWithLines[]> {
-    return this.db.order.findMany({ ...withLines, where: { id: { in: [...ids] } } });
+    return this.withLines(this.db.order.findMany({ where: { id: { in: [...ids] } } }));
   }
 
   findPage(window: KeysetWindow, take: number, filters: OrderFilters): Promise<OrderWithLines[]> {
-    return this.db.order.findMany({
-      ...withLines,
-      where: {
-        ...keysetWhere(window),
-        customerId: filters.customerId,
-        status: filters.status,
-        placedAt: periodOrThrow(filters.placedFrom, filters.placedTo, PLACED),
-      },
-      orderBy: [...keysetOrderBy],
-      take,
-    });
+    return this.withLines(
+      this.db.order.findMany({
+        where: {
+          ...keysetWhere(window),
+          customerId: filters.customerId,
+          status: filters.status,
+          placedAt: periodOrThrow(filters.placedFrom, filters.placedTo, PLACED),
+        },
+        orderBy: [...keysetOrderBy],
+        take,
+      }),
+    );
+  }
+
+  /**
+   * The orders, then all their lines in one plain statement (order_id = ANY), attached
+   * in JS. Prisma's lateral JSON join took three times as long in PostgreSQL as these
+   * two statements (16 ms against 5 + 3 for 1000 orders), and its two-query strategy
+   * (an IN list of 1000 parameters) longer still.
+   */
+  private async withLines(ordersQuery: Promise<Array<Omit<OrderWithLines, 'lines'>>>): Promise<OrderWithLines[]> {
+    const orders = await ordersQuery;
+    if (orders.length === 0) return [];
+    const lines = await this.db.$queryRaw<LineRow[]>`
+      SELECT order_id, line_no AS "lineNo", product_id AS "productId", quantity, unit_price_cents AS "unitPriceCents"
+      FROM order_lines WHERE order_id = ANY(${orders.map((order) => order.id)}::text[]) ORDER BY order_id, line_no`;
+    const linesOf = new Map<string, OrderWithLines['lines']>(orders.map((order) => [order.id, []]));
+    for (const { order_id, ...line } of lines) linesOf.get(order_id)!.push(line);
+    return orders.map((order) => ({ ...order, lines: linesOf.get(order.id)! }));
   }
 
   /** Every requested customer's orders in the period, oldest first: one entry per id, in order. */
   async findByCustomers(request: BatchGetByCustomerRequestDto): Promise<Array<{ customerId: string; orders: OrderWithLines[] }>> {
     const placedAt = periodOrThrow(request.placedFrom, request.placedTo, PLACED);
     const customerIds = [...new Set(request.customerIds)];
-    const orders = await this.db.order.findMany({
-      ...withLines,
-      where: { customerId: { in: customerIds }, placedAt },
-      orderBy: [{ customerId: 'asc' }, { placedAt: 'asc' }, { id: 'asc' }],
-    });
+    const orders = await this.withLines(
+      this.db.order.findMany({ where: { customerId: { in: customerIds }, placedAt }, orderBy: [{ customerId: 'asc' }, { placedAt: 'asc' }, { id: 'asc' }] }),
+    );
     const groups = groupByKeys(request.customerIds, orders, (order) => order.customerId);
     return request.customerIds.map((customerId, index) => ({ customerId, orders: groups[index]! }));
   }
@@ -60,7 +78,7 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
     const now = new Date();
     const placedAt = input.placedAt ? new Date(input.placedAt) : now;
     return this.db.order.create({
-      ...withLines,
+      include: { lines: { select: LINE_FIELDS, orderBy: { lineNo: 'asc' } } },
       data: {
         id: uuidv7(),
         customerId: input.customerId,
