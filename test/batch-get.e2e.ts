@@ -52,6 +52,12 @@ describe.each(services)('POST /v1/$collection:batchGet', ({ collection, resource
     expect(response.body.results.every((r: Record<string, { id: string }>, i: number) => r[resource]?.id === ids[i])).toBe(true);
   });
 
+  it('gives each resource exactly as the list method does', async () => {
+    const listed = (await request(service().http).get(`/v1/${collection}`).query({ pageSize: 50 }).expect(200)).body[collection] as Array<{ id: string }>;
+    const response = await request(service().http).post(`/v1/${collection}:batchGet`).send({ ids: listed.map((row) => row.id) }).expect(200);
+    expect(response.body.results.map((r: Record<string, unknown>) => r[resource])).toEqual(listed);
+  });
+
   it('refuses 1001 ids with a problem that names the field and the limit', async () => {
     const ids = Array.from({ length: 1001 }, (_, i) => `id-${i}`);
     const response = await request(service().http).post(`/v1/${collection}:batchGet`).send({ ids }).expect(400);

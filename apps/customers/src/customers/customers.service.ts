@@ -11,8 +11,10 @@ import type { CreateCustomerDto, UpdateCustomerDto } from './customer.dto.js';
 export class CustomersService implements BatchResourceSource<Customer> {
   constructor(private readonly db: CustomersDatabase) {}
 
+  /** By `id = ANY(array)`: Prisma's `in` sends one parameter per id, which took twice the CPU for 700 ids. */
   findByIds(ids: readonly string[]): Promise<Customer[]> {
-    return this.db.customer.findMany({ where: { id: { in: [...ids] } } });
+    return this.db.$queryRaw<Customer[]>`
+      SELECT id, name, email, country, created_at AS "createdAt", updated_at AS "updatedAt" FROM customers WHERE id = ANY(${[...ids]}::text[])`;
   }
 
   findPage(window: KeysetWindow, take: number): Promise<Customer[]> {
