@@ -13,6 +13,7 @@ import type { GatewayConfig } from './gateway.config.js';
 import { LoadersFactory } from './loaders/request-loaders.js';
 import { GatewayMetrics } from './operations/gateway-metrics.js';
 import { formatGraphQLError } from './operations/graphql-errors.js';
+import { compiledExecutionPlugin } from './operations/compiled-execution.plugin.js';
 import { downstreamExtensionPlugin, metricsPlugin, requestErrorStatusPlugin } from './operations/graphql-plugins.js';
 import { HealthController } from './operations/health.controller.js';
 import { MetricsController } from './operations/metrics.controller.js';
@@ -78,6 +79,7 @@ export class GatewayAppModule {
               ApolloServerPluginCacheControlDisabled(),
               ...protection.plugins,
               requestErrorStatusPlugin(),
+              ...(config.compiledExecution ? [compiledExecutionPlugin()] : []),
               metricsPlugin(metrics),
               ...(config.downstreamExtension ? [downstreamExtensionPlugin()] : []),
             ] as ApolloDriverConfig['plugins'],

@@ -9,6 +9,8 @@ export interface GatewayConfig extends LogSettings {
   services: Record<DownstreamName, string>;
   /** off: every key is its own downstream call, the naive baseline for tests and benchmarks. */
   batching: boolean;
+  /** Execute operations with graphql-jit (compiled once per document) rather than graphql-js's interpreter. */
+  compiledExecution: boolean;
   /** Report per-request downstream calls and keys in `extensions.downstream`. */
   downstreamExtension: boolean;
   /** Timeout of one downstream HTTP attempt. */
@@ -33,7 +35,7 @@ function url(env: Env, name: string, fallback: string): string {
 /**
  * Reads the gateway's configuration; the only reader of process.env in the gateway.
  * `GATEWAY_PORT` (4000), `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the services' default
- * ports on localhost), `TRIBUTARY_BATCHING` (on), `DOWNSTREAM_EXTENSION` (on),
+ * ports on localhost), `TRIBUTARY_BATCHING` (on), `COMPILED_EXECUTION` (on), `DOWNSTREAM_EXTENSION` (on),
  * `DOWNSTREAM_TIMEOUT_MS` (5000), `DOWNSTREAM_ATTEMPTS` (3), `BREAKER_THRESHOLD` (5),
  * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `CURSOR_SECRET`, `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`.
  */
@@ -45,6 +47,7 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
     port: integerFromEnv(env, 'GATEWAY_PORT', 4000, 0, 65535),
     services,
     batching: switchFromEnv(env, 'TRIBUTARY_BATCHING', true),
+    compiledExecution: switchFromEnv(env, 'COMPILED_EXECUTION', true),
     downstreamExtension: switchFromEnv(env, 'DOWNSTREAM_EXTENSION', true),
     downstreamTimeoutMs: integerFromEnv(env, 'DOWNSTREAM_TIMEOUT_MS', 5000, 10, 600_000),
     downstreamAttempts: integerFromEnv(env, 'DOWNSTREAM_ATTEMPTS', 3, 1, 10),
