@@ -4,7 +4,7 @@ import { DEFAULT_DEMO_DATA } from '@tributary/demo-data';
 import type { DataSize } from './data-sets.js';
 import type { MeasureSettings } from './measure.js';
 
-export type BenchMode = 'quick' | 'full' | 'tiny';
+export type BenchMode = 'quick' | 'default' | 'full' | 'tiny';
 
 export interface BenchOptions {
   mode: BenchMode;
@@ -13,8 +13,10 @@ export interface BenchOptions {
   /** The data sizes of the scaling figures, as fractions of `size` (the last is 1). */
   scaling: readonly number[];
   settings: MeasureSettings;
-  /** Lighter settings for the smaller sizes, where only latency is measured. */
+  /** Lighter settings for the smaller sizes, where only the scaling scenarios' latency is measured. */
   scalingSettings: MeasureSettings;
+  /** Capture every statement each contender runs and save its EXPLAIN (ANALYZE, BUFFERS) plan. */
+  plans: boolean;
   /** A PostgreSQL server URL: one database per service is created on it (and dropped). */
   databaseUrl?: string;
   outDir: string;
@@ -22,34 +24,47 @@ export interface BenchOptions {
   until: Date;
 }
 
-// Two decades: the full run's smaller sizes are the quick run's sizes and a tenth of them.
-const SCALING = [0.01, 0.1, 1] as const;
+const QUICK_SIZE = { customers: 10_000, products: 1_000, orders: 100_000 };
 
-const MODES: Record<BenchMode, Pick<BenchOptions, 'size' | 'scaling' | 'settings' | 'scalingSettings'>> = {
-  full: {
-    scaling: SCALING,
-    size: { customers: 100_000, products: 10_000, orders: 1_000_000 },
-    settings: { samples: 50, minSamples: 5, warmups: 5, sampleBudgetMs: 20_000, throughputConnections: 16, throughputSeconds: 10, dashboardConnections: 32, dashboardSeconds: 20 },
-    scalingSettings: { samples: 20, minSamples: 5, warmups: 3, sampleBudgetMs: 8_000, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
-  },
+/** The bounds of the issue: warm-up at least 3 s or 30 requests, latency at least 10 s or 50, load 10 s at 16 connections. */
+const VERDICT_SETTINGS: MeasureSettings = {
+  warmup: { seconds: 3, requests: 30 },
+  latency: { seconds: 10, requests: 55 },
+  throughput: { connections: 16, seconds: 10 },
+  dashboard: { connections: 16, seconds: 10 },
+  repetitions: 2,
+  checkedShare: 0.1,
+};
+const SCALING_SETTINGS: MeasureSettings = { ...VERDICT_SETTINGS, latency: { seconds: 5, requests: 20 }, warmup: { seconds: 2, requests: 10 }, throughput: null, dashboard: null, repetitions: 1 };
+
+const MODES: Record<BenchMode, Pick<BenchOptions, 'size' | 'scaling' | 'settings' | 'scalingSettings' | 'plans'>> = {
+  // The verdicts: the quick data sizes, every bound of the issue, two repetitions.
+  default: { size: QUICK_SIZE, scaling: [0.01, 0.1, 1], settings: VERDICT_SETTINGS, scalingSettings: SCALING_SETTINGS, plans: true },
+  // The same, with the 1M-order set as the main one.
+  full: { size: { customers: 100_000, products: 10_000, orders: 1_000_000 }, scaling: [0.01, 0.1, 1], settings: VERDICT_SETTINGS, scalingSettings: SCALING_SETTINGS, plans: true },
+  // A smoke test: every code path, too short for verdicts.
   quick: {
-    scaling: SCALING,
-    size: { customers: 10_000, products: 1_000, orders: 100_000 },
-    settings: { samples: 20, minSamples: 2, warmups: 2, sampleBudgetMs: 400, throughputConnections: 8, throughputSeconds: 0.3, dashboardConnections: 32, dashboardSeconds: 2 },
-    scalingSettings: { samples: 4, minSamples: 1, warmups: 1, sampleBudgetMs: 300, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
+    size: QUICK_SIZE,
+    scaling: [0.1, 1],
+    settings: { warmup: { seconds: 1, requests: 5 }, latency: { seconds: 2, requests: 10 }, throughput: { connections: 16, seconds: 2 }, dashboard: { connections: 16, seconds: 2 }, repetitions: 1, checkedShare: 0.2 },
+    scalingSettings: { ...SCALING_SETTINGS, latency: { seconds: 1, requests: 5 }, warmup: { seconds: 1, requests: 2 } },
+    plans: false,
   },
   // Only for the test that keeps the harness from rotting: every code path, tiny data.
   tiny: {
-    scaling: [0.5, 1],
     size: { customers: 300, products: 50, orders: 3_000 },
-    settings: { samples: 3, minSamples: 2, warmups: 1, sampleBudgetMs: 1_000, throughputConnections: 2, throughputSeconds: 0.3, dashboardConnections: 4, dashboardSeconds: 1 },
-    scalingSettings: { samples: 2, minSamples: 1, warmups: 0, sampleBudgetMs: 500, throughputConnections: 0, throughputSeconds: 0, dashboardConnections: 0, dashboardSeconds: 0 },
+    // One size: every contender start costs seconds, and the harness test must stay short.
+    scaling: [1],
+    settings: { warmup: { seconds: 1, requests: 2 }, latency: { seconds: 1, requests: 3 }, throughput: { connections: 2, seconds: 1 }, dashboard: { connections: 4, seconds: 1 }, repetitions: 2, checkedShare: 0.5 },
+    scalingSettings: { ...SCALING_SETTINGS, latency: { seconds: 1, requests: 2 }, warmup: { seconds: 1, requests: 1 } },
+    plans: true,
   },
 };
 
 export const USAGE = `npm run bench [-- --quick | --full] [--database-url postgresql://user@host:5432/postgres] [--out DIR]
-  --quick          10k customers, 1k products, 100k orders (about 3 minutes on 2 cores)
-  --full           100k customers, 10k products, 1M orders (the default)
+  (default)        the verdicts: 10k customers, 1k products, 100k orders, 2 repetitions (about 12 minutes on 2 cores)
+  --quick          a smoke test of the same, in a few minutes: no verdicts
+  --full           the verdicts on 100k customers, 10k products, 1M orders
   --database-url   run every database on this PostgreSQL server (also BENCH_DATABASE_URL); PGlite otherwise
   --out DIR        where results go (default bench/results)`;
 
@@ -71,7 +86,7 @@ export function benchOptionsFromArgs(args: string[], env = process.env): BenchOp
   }
   const chosen = (['quick', 'full', 'tiny'] as const).filter((mode) => values[mode]);
   if (chosen.length > 1) throw new Error(`choose one of --quick, --full, --tiny, not ${chosen.map((m) => `--${m}`).join(' and ')}`);
-  const mode = chosen[0] ?? 'full';
+  const mode = chosen[0] ?? 'default';
   const databaseUrl = values['database-url'] ?? env.BENCH_DATABASE_URL;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error(`--database-url must be a postgresql:// URL, got ${JSON.stringify(databaseUrl)}`);
   return {

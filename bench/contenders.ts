@@ -12,18 +12,23 @@ export const CONTENDER_LABELS: Readonly<Record<ContenderName, string>> = {
   federation: 'Apollo Federation gateway',
 };
 
-/** One contender as the load generator sees it: an HTTP endpoint answering every scenario. */
+/** One contender as the load generator sees it: an HTTP endpoint answering every scenario, and its processes. */
 export interface Contender {
   name: ContenderName;
   url: string;
   path: string;
-  /** The process whose memory is reported: the gateway, or the direct-SQL server. */
+  /** The process that answers the client (a gateway, or the direct-SQL server): its memory is reported. */
   front: RunningProcess;
+  /** Every process of the contender, the front included: their CPU time is reported. */
+  processes: RunningProcess[];
   requestBody(scenario: Scenario, variables: Variables): string;
   /** The answer in the gateway's shape, or an Error for a failed or partial response. */
   answerOf(scenario: Scenario, status: number, body: unknown): unknown;
   /** HTTP calls the contender has made to services since it started. */
   downstreamCallsSoFar(): Promise<number>;
+  /** Resolves once every process is idle again (after a load run). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 interface GraphQLBody {
@@ -38,130 +43,128 @@ function graphqlAnswer(status: number, body: unknown): unknown {
   return data;
 }
 
-/** Tributary (batching on or off): downstream calls come from the response's extensions. */
-function tributaryContender(name: 'tributary' | 'naive', front: RunningProcess): Contender {
-  let calls = 0;
-  return {
-    name,
-    url: front.url,
-    path: '/graphql',
-    front,
-    requestBody: (scenario, variables) => JSON.stringify({ query: scenario.query, variables }),
-    answerOf(_scenario, status, body) {
-      for (const count of Object.values((body as GraphQLBody).extensions?.downstream ?? {})) calls += count.calls;
-      return graphqlAnswer(status, body);
-    },
-    downstreamCallsSoFar: async () => calls,
-  };
-}
-
-function federationContender(front: RunningProcess, subgraphs: RunningProcess[]): Contender {
-  return {
-    name: 'federation',
-    url: front.url,
-    path: '/graphql',
-    front,
-    requestBody: (scenario, variables) => JSON.stringify({ query: scenario.federation?.query ?? scenario.query, variables }),
-    answerOf(scenario, status, body) {
-      const data = graphqlAnswer(status, body);
-      return data instanceof Error || !scenario.federation ? data : scenario.federation.toAnswer(data);
-    },
-    async downstreamCallsSoFar() {
-      const counts = await Promise.all(subgraphs.map(async (subgraph) => ((await (await fetch(`${subgraph.url}/stats`)).json()) as { requests: number }).requests));
-      return counts.reduce((sum, count) => sum + count, 0);
-    },
-  };
-}
-
-function directSqlContender(front: RunningProcess): Contender {
-  return {
-    name: 'directSql',
-    url: front.url,
-    path: '/query',
-    front,
-    requestBody: (scenario, variables) => JSON.stringify({ scenario: scenario.name, variables }),
-    answerOf: (_scenario, status, body) => (status === 200 ? (body as { data: unknown }).data : new Error(`HTTP ${status}: ${JSON.stringify(body).slice(0, 200)}`)),
-    downstreamCallsSoFar: async () => 0,
-  };
-}
-
 /**
- * How every gateway runs, Tributary's and the peer's alike: a larger young generation,
- * as `npm start` gives Tributary's. A gateway's garbage lives for one request; with
- * V8's default 16 MB semi-spaces much of a 1000-row answer survives into the old
- * generation and is copied on the way.
+ * The flags every process of every contender runs with, services and subgraphs as well
+ * as gateways: a larger young generation, as `npm start` gives Tributary's gateway. A
+ * request's garbage lives for that request; with V8's default 16 MB semi-spaces much
+ * of a 1000-row answer survives into the old generation and is copied on the way.
  */
-const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=64'];
+export const NODE_FLAGS = ['--max-semi-space-size=64'];
 
-export interface RunningContenders {
-  contenders: Record<ContenderName, Contender>;
-  /** Resolves once every process is idle again (after a load run). */
-  settle(): Promise<void>;
-  stop(): Promise<void>;
+export interface ContenderOptions {
+  /** Each process writes the SQL statements it sends to `<dir>/<contender>-<process>.ndjson` (for the plans). */
+  statementLogDir?: string;
 }
 
-/**
- * Starts every process of every contender over one data set: the three services with
- * Tributary's gateway and its naive twin in front, the three subgraphs with the
- * Federation gateway in front, and the direct-SQL server.
- */
-export async function startContenders(dataSet: SeededDataSet, onStarted: (name: string) => void): Promise<RunningContenders> {
-  const started: RunningProcess[] = [];
-  const start = async (name: string, script: string, portVariable: string, port: number, env: Record<string, string>, nodeFlags?: string[]) => {
-    const process = await startProcess(name, script, portVariable, env, nodeFlags, port);
+/** Where a process of a contender writes its SQL statements. */
+export const statementLogOf = (dir: string, contender: ContenderName, process: string) => `${dir}/${contender}-${process.replaceAll(' ', '-')}.ndjson`;
+
+type Start = (name: string, script: string, portVariable: string, port: number, env: Record<string, string>) => Promise<RunningProcess>;
+
+function processStarter(contender: ContenderName, started: RunningProcess[], options: ContenderOptions): Start {
+  return async (name, script, portVariable, port, env) => {
+    const log: Record<string, string> = options.statementLogDir ? { SQL_STATEMENT_LOG: statementLogOf(options.statementLogDir, contender, name) } : {};
+    const process = await startProcess(name, script, portVariable, { ...env, ...log }, NODE_FLAGS, port);
     started.push(process);
-    onStarted(name);
     return process;
   };
+}
+
+const urlOf = (ports: number[], suffix = '') => Object.fromEntries(SERVICES.map((service, index) => [service, `http://127.0.0.1:${ports[index]}${suffix}`])) as Record<ServiceName, string>;
+
+async function startServices(start: Start, dataSet: SeededDataSet): Promise<Record<ServiceName, string>> {
+  const ports = await freePorts(SERVICES.length);
+  await Promise.all(
+    SERVICES.map((service, index) =>
+      start(service, `apps/${service}/src/main.js`, `${service.toUpperCase()}_PORT`, ports[index]!, { SEED_ON_START: 'false', ...serviceDatabaseEnv(service, dataSet.services[service]) }),
+    ),
+  );
+  return urlOf(ports);
+}
+
+async function startTributary(name: 'tributary' | 'naive', start: Start, dataSet: SeededDataSet): Promise<RunningProcess> {
+  const services = await startServices(start, dataSet);
+  const [port] = await freePorts(1);
+  const env = { NODE_ENV: 'production', CUSTOMERS_URL: services.customers, ORDERS_URL: services.orders, CATALOG_URL: services.catalog };
+  // One call per key is slow by nature: give it room rather than time it out.
+  const naive = { TRIBUTARY_BATCHING: 'off', DOWNSTREAM_TIMEOUT_MS: '60000' };
+  return start(name === 'naive' ? 'naive gateway' : 'gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', port!, name === 'naive' ? { ...env, ...naive } : env);
+}
+
+async function startFederation(start: Start, dataSet: SeededDataSet): Promise<{ front: RunningProcess; subgraphs: RunningProcess[] }> {
+  const ports = await freePorts(SERVICES.length + 1);
+  const subgraphs = await Promise.all(
+    SERVICES.map((service, index) => start(`${service} subgraph`, 'bench/federation/subgraph-server.js', 'PORT', ports[index]!, { SUBGRAPH: service, ...databaseEnv(dataSet.subgraphs[service]) })),
+  );
+  const urls = urlOf(ports, '/graphql');
+  const front = await start('gateway', 'bench/federation/federation-gateway.js', 'PORT', ports[SERVICES.length]!, {
+    CUSTOMERS_SUBGRAPH_URL: urls.customers,
+    ORDERS_SUBGRAPH_URL: urls.orders,
+    CATALOG_SUBGRAPH_URL: urls.catalog,
+  });
+  return { front, subgraphs };
+}
+
+/**
+ * Starts one contender's processes over a data set, and only those: the benchmark
+ * measures one contender at a time, on a machine that runs nothing else of it, and
+ * starts it afresh for every repetition.
+ */
+export async function startContender(name: ContenderName, dataSet: SeededDataSet, options: ContenderOptions = {}): Promise<Contender> {
+  const started: RunningProcess[] = [];
+  const start = processStarter(name, started, options);
+  const stop = async () => {
+    await Promise.all(started.map((process) => process.stop()));
+  };
   try {
-    // Every port first, so that all ten processes start at once: the gateways wait for
-    // what is behind them (their /health answers once their services do).
-    const ports = await freePorts(2 * SERVICES.length + 4);
-    const servicePorts = ports.slice(0, SERVICES.length);
-    const subgraphPorts = ports.slice(SERVICES.length, 2 * SERVICES.length);
-    const [directSqlPort, tributaryPort, naivePort, federationPort] = ports.slice(2 * SERVICES.length);
-    const urlOf = (ports: number[], suffix = '') => Object.fromEntries(SERVICES.map((service, index) => [service, `http://127.0.0.1:${ports[index]}${suffix}`])) as Record<ServiceName, string>;
-    const serviceUrls = urlOf(servicePorts);
-    const subgraphUrls = urlOf(subgraphPorts, '/graphql');
-    const gatewayEnv = { NODE_ENV: 'production', CUSTOMERS_URL: serviceUrls.customers, ORDERS_URL: serviceUrls.orders, CATALOG_URL: serviceUrls.catalog };
-    const [, subgraphs, directSql, tributary, naive, federation] = await Promise.all([
-      Promise.all(
-        SERVICES.map((service, index) =>
-          start(service, `apps/${service}/src/main.js`, `${service.toUpperCase()}_PORT`, servicePorts[index]!, { SEED_ON_START: 'false', ...serviceDatabaseEnv(service, dataSet.services[service]) }),
-        ),
-      ),
-      Promise.all(
-        SERVICES.map((service, index) =>
-          start(`${service} subgraph`, 'bench/federation/subgraph-server.js', 'PORT', subgraphPorts[index]!, { SUBGRAPH: service, ...databaseEnv(dataSet.subgraphs[service]) }),
-        ),
-      ),
-      start('direct SQL', 'bench/direct-sql/direct-sql-server.js', 'PORT', directSqlPort!, databaseEnv(dataSet.combined)),
-      start('Tributary gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', tributaryPort!, gatewayEnv, GATEWAY_NODE_FLAGS),
-      // One call per key is slow by nature: give it room rather than time it out.
-      start('naive gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', naivePort!, { ...gatewayEnv, TRIBUTARY_BATCHING: 'off', DOWNSTREAM_TIMEOUT_MS: '60000' }, GATEWAY_NODE_FLAGS),
-      start(
-        'Federation gateway',
-        'bench/federation/federation-gateway.js',
-        'PORT',
-        federationPort!,
-        { CUSTOMERS_SUBGRAPH_URL: subgraphUrls.customers, ORDERS_SUBGRAPH_URL: subgraphUrls.orders, CATALOG_SUBGRAPH_URL: subgraphUrls.catalog },
-        GATEWAY_NODE_FLAGS,
-      ),
-    ]);
+    const common = { name, processes: started, settle: () => waitUntilIdle(started), stop };
+    if (name === 'tributary' || name === 'naive') {
+      const front = await startTributary(name, start, dataSet);
+      let calls = 0;
+      return {
+        ...common,
+        url: front.url,
+        path: '/graphql',
+        front,
+        requestBody: (scenario, variables) => JSON.stringify({ query: scenario.query, variables }),
+        answerOf(_scenario, status, body) {
+          for (const count of Object.values((body as GraphQLBody).extensions?.downstream ?? {})) calls += count.calls;
+          return graphqlAnswer(status, body);
+        },
+        downstreamCallsSoFar: async () => calls,
+      };
+    }
+    if (name === 'federation') {
+      const { front, subgraphs } = await startFederation(start, dataSet);
+      return {
+        ...common,
+        url: front.url,
+        path: '/graphql',
+        front,
+        requestBody: (scenario, variables) => JSON.stringify({ query: scenario.federation?.query ?? scenario.query, variables }),
+        answerOf(scenario, status, body) {
+          const data = graphqlAnswer(status, body);
+          return data instanceof Error || !scenario.federation ? data : scenario.federation.toAnswer(data);
+        },
+        async downstreamCallsSoFar() {
+          const counts = await Promise.all(subgraphs.map(async (subgraph) => ((await (await fetch(`${subgraph.url}/stats`)).json()) as { requests: number }).requests));
+          return counts.reduce((sum, count) => sum + count, 0);
+        },
+      };
+    }
+    const [port] = await freePorts(1);
+    const front = await start('direct SQL', 'bench/direct-sql/direct-sql-server.js', 'PORT', port!, databaseEnv(dataSet.combined));
     return {
-      contenders: {
-        tributary: tributaryContender('tributary', tributary),
-        naive: tributaryContender('naive', naive),
-        directSql: directSqlContender(directSql),
-        federation: federationContender(federation, subgraphs),
-      },
-      settle: () => waitUntilIdle(started),
-      stop: async () => {
-        await Promise.all(started.map((process) => process.stop()));
-      },
+      ...common,
+      url: front.url,
+      path: '/query',
+      front,
+      requestBody: (scenario, variables) => JSON.stringify({ scenario: scenario.name, variables }),
+      answerOf: (_scenario, status, body) => (status === 200 ? (body as { data: unknown }).data : new Error(`HTTP ${status}: ${JSON.stringify(body).slice(0, 200)}`)),
+      downstreamCallsSoFar: async () => 0,
     };
   } catch (error) {
-    await Promise.all(started.map((process) => process.stop()));
+    await stop();
     throw error;
   }
 }

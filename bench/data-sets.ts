@@ -3,7 +3,7 @@ import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { projectPath, type DatabaseLocation } from '@tributary/database';
+import { EMBEDDED_SESSION_SETTINGS, projectPath, type DatabaseLocation } from '@tributary/database';
 import { demoDataArgs, type DemoDataSpec } from '@tributary/demo-data';
 import type { SeedMessage } from '@tributary/service-kit';
 
@@ -62,6 +62,11 @@ function seedInChild(service: ServiceName, spec: DemoDataSpec, env: Record<strin
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seeding ${service} failed (exit code ${code})`))));
   });
 }
+
+/** What every contender's databases are given (see BenchDatabases.prepare). */
+export const PLANNER_SETTINGS = ['random_page_cost = 1.1', 'jit = off'] as const;
+/** What is recorded with the results. */
+const RECORDED_SETTINGS = ['server_version', 'shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost', 'jit', 'max_parallel_workers_per_gather'] as const;
 
 /** A copy this large writes enough WAL to checkpoint after it. */
 const LARGE_COPY_BYTES = 32 * 1024 * 1024;
@@ -148,6 +153,51 @@ export class BenchDatabases {
       }
     }
     return { size, label, services, subgraphs, combined };
+  }
+
+  /**
+   * Sets every database of a data set the same way and records how: the planner's
+   * cost of a random page as on SSDs (1.1, as the independent run had it; PostgreSQL's
+   * default of 4 makes it scan where an index pays), JIT off (it costs more than it
+   * saves on statements of milliseconds), then VACUUM ANALYZE, so that every contender
+   * plans on fresh statistics and a visibility map. The settings are given to the
+   * databases, not to the server: other databases on the server are left as they are.
+   * shared_buffers is the server's: it is recorded, not set.
+   */
+  async prepare(dataSet: SeededDataSet): Promise<Record<string, string>> {
+    const locations = [...new Set([...Object.values(dataSet.services), ...Object.values(dataSet.subgraphs), dataSet.combined].map((l) => l.url ?? l.dataDir!))];
+    let recorded: Record<string, string> = {};
+    for (const location of locations) {
+      const onServer = location.startsWith('postgres');
+      const run = onServer ? await this.onServerDatabase(location) : await this.onEmbedded(location);
+      try {
+        // PGlite applies no per-database settings: every embedded session sets them itself (EMBEDDED_SESSION_SETTINGS).
+        if (onServer) for (const setting of PLANNER_SETTINGS) await run(`ALTER DATABASE "${new URL(location).pathname.slice(1)}" SET ${setting}`);
+        await run('VACUUM ANALYZE');
+      } finally {
+        await run.close();
+      }
+    }
+    const first = locations[0]!;
+    const run = first.startsWith('postgres') ? await this.onServerDatabase(first) : await this.onEmbedded(first);
+    try {
+      for (const name of RECORDED_SETTINGS) recorded = { ...recorded, [name]: String(((await run(`SHOW ${name}`)) as Array<Record<string, unknown>>)[0]![name]) };
+    } finally {
+      await run.close();
+    }
+    return recorded;
+  }
+
+  private async onServerDatabase(url: string): Promise<((sql: string) => Promise<unknown[]>) & { close(): Promise<void> }> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    return Object.assign(async (sql: string) => (await client.query(sql)).rows, { close: () => client.end() });
+  }
+
+  private async onEmbedded(dataDir: string): Promise<((sql: string) => Promise<unknown[]>) & { close(): Promise<void> }> {
+    const pglite = new PGlite(dataDir);
+    await pglite.exec(EMBEDDED_SESSION_SETTINGS);
+    return Object.assign(async (sql: string) => (await pglite.query<Record<string, unknown>>(sql)).rows, { close: () => pglite.close() });
   }
 
   /** Drops what this run created (PostgreSQL databases or PGlite folders). */

@@ -103,7 +103,7 @@ export async function startProcess(name: string, script: string, portVariable: s
 }
 
 /** CPU time (user + system) a process has used, in clock ticks; null once it is gone. */
-function cpuTicks(pid: number): number | null {
+export function cpuTicks(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name: state is the first, utime the 12th, stime the 13th.

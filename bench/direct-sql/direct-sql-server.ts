@@ -1,12 +1,29 @@
 // node dist/bench/direct-sql/direct-sql-server.js, with PORT and DATABASE_URL or DATA_DIR.
 // The direct-SQL contender over HTTP: POST /query {"scenario", "variables"} answers
 // {"data"} from one SQL statement, so that it is measured the way the gateways are.
+import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { EMBEDDED_SESSION_SETTINGS } from '@tributary/database';
 import { DIRECT_SQL_ANSWERS, type Query } from './direct-sql.queries.js';
 
+/** With SQL_STATEMENT_LOG, every statement is appended to that file, for the benchmark's plans. */
+function logged(query: Query): Query {
+  const file = process.env.SQL_STATEMENT_LOG;
+  if (!file) return query;
+  return (sql, params) => {
+    appendFileSync(file, `${JSON.stringify({ sql, args: params })}\n`);
+    return query(sql, params);
+  };
+}
+
 function openDatabase(): { query: Query; close(): Promise<void> } {
+  const database = openUnlogged();
+  return { ...database, query: logged(database.query) };
+}
+
+function openUnlogged(): { query: Query; close(): Promise<void> } {
   const url = process.env.DATABASE_URL;
   if (url) {
     // The same pool size as each service's Prisma adapter.
@@ -16,6 +33,8 @@ function openDatabase(): { query: Query; close(): Promise<void> } {
   const dataDir = process.env.DATA_DIR;
   if (!dataDir) throw new Error('set DATABASE_URL or DATA_DIR');
   const pglite = new PGlite(dataDir);
+  // The same session settings as every embedded database of the services.
+  void pglite.exec(EMBEDDED_SESSION_SETTINGS);
   return { query: async (sql, params) => (await pglite.query<Record<string, unknown>>(sql, params)).rows, close: () => pglite.close() };
 }
 

@@ -46,6 +46,21 @@ async function ordersPage(query: Query, { first, from, to }: Period & { first: n
   };
 }
 
+/** The calibration: the first 1000 orders in (updated_at, id) order, with customers and lines' products. */
+async function calibration(query: Query) {
+  const rows = await query(
+    `SELECT o.id, o.placed_at,
+            CASE WHEN c.id IS NULL THEN NULL ELSE json_build_object('id', c.id, 'name', c.name) END AS customer,
+            (SELECT json_agg(json_build_object('quantity', l.quantity, 'product', CASE WHEN p.id IS NULL THEN NULL ELSE json_build_object('id', p.id, 'title', p.title) END) ORDER BY l.line_no)
+               FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE l.order_id = o.id) AS lines
+       FROM orders o LEFT JOIN customers c ON c.id = o.customer_id
+      ORDER BY o.updated_at, o.id
+      LIMIT 1000`,
+    [],
+  );
+  return { orders: { edges: rows.map((row) => ({ node: { id: row.id, placedAt: (row.placed_at as Date).toISOString(), customer: row.customer, lines: row.lines ?? [] } })) } };
+}
+
 async function topCustomers(query: Query, { from, to }: Period) {
   const rows = await query(
     `SELECT t.customer_id, t.currency, t.revenue_cents, t.order_count, c.name, c.country
@@ -112,6 +127,7 @@ type Answer = (query: Query, variables: never) => Promise<unknown>;
 
 /** The direct-SQL answer of each scenario, by scenario name. */
 export const DIRECT_SQL_ANSWERS: Readonly<Record<string, Answer>> = {
+  calibration,
   'orders-1000': ordersPage,
   'topCustomers-month': topCustomers,
   'topCustomers-year': topCustomers,

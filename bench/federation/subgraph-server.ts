@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -29,7 +29,8 @@ async function serveSubgraph<TContext extends object>(name: string, definition: 
   const httpServer = createServer(app);
   const server = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([{ typeDefs: definition.typeDefs, resolvers: definition.resolvers }]),
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
+    // Cache control off, as in Tributary's gateway: its per-field hook would wrap every resolver.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), ApolloServerPluginDrainHttpServer({ httpServer })],
     includeStacktraceInErrorResponses: false,
     // stopOnSignal stops it: Apollo's own handler would race ours into a stop() that never returns.
     stopOnTerminationSignals: false,
@@ -64,8 +65,9 @@ async function serveSubgraph<TContext extends object>(name: string, definition: 
 
 function databaseLocationFromEnv(): DatabaseLocation {
   const url = process.env.DATABASE_URL;
-  if (url) return { url };
-  return { dataDir: requiredEnv('DATA_DIR') };
+  const statementLog = process.env.SQL_STATEMENT_LOG ? { statementLog: process.env.SQL_STATEMENT_LOG } : {};
+  if (url) return { url, ...statementLog };
+  return { dataDir: requiredEnv('DATA_DIR'), ...statementLog };
 }
 
 const SUBGRAPHS: Record<string, () => Promise<void>> = {

@@ -1,49 +1,58 @@
 import { CONTENDER_LABELS, CONTENDERS } from '../contenders.js';
-import type { BenchResults } from './bench-results.js';
+import type { BenchResults, CellResult } from './bench-results.js';
 import { compactCount } from './format.util.js';
 
 const number = (value: number | null | undefined, digits = 1) => (value == null || Number.isNaN(value) ? '–' : value.toLocaleString('en', { maximumFractionDigits: digits }));
 const times = (value: number | null) => (value === null ? '–' : `${value}x`);
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+const cpu = (byProcess: Record<string, number> | null) =>
+  byProcess && Object.keys(byProcess).length
+    ? Object.entries(byProcess)
+        .map(([name, ms]) => `${name} ${number(ms)}`)
+        .join(', ')
+    : '–';
+const p50 = (cell: CellResult) => (cell.samples ? `${number(cell.p50Ms)} [${number(cell.p50IntervalMs[0])}–${number(cell.p50IntervalMs[1])}]` : '–');
 
 /** The results as the markdown the run prints and writes to bench/results/<date>.md. */
 export function resultsMarkdown(results: BenchResults, chartFile: string): string {
   const { meta } = results;
+  const { settings } = meta;
   const lines = [
     `# Tributary benchmark, ${meta.date} (${meta.mode})`,
     '',
+    ...(meta.verdicts ? [] : ['**A smoke test: its cells are too short to decide anything. Run `npm run bench` (the default mode) for verdicts.**', '']),
     `- Reproduce: \`${meta.command}\``,
-    `- Database: ${meta.database}`,
+    `- Database: ${meta.database}; settings: ${Object.entries(meta.databaseSettings).map(([k, v]) => `${k}=${v}`).join(', ') || '–'}`,
     `- Data: ${meta.dataSize.customers.toLocaleString('en')} customers, ${meta.dataSize.products.toLocaleString('en')} products, ${meta.dataSize.orders.toLocaleString('en')} orders`,
     `- Machine: ${meta.machine}`,
-    `- Latency: sequential requests with fresh arguments each, after warm-up; every answer checked against direct SQL's for the same arguments.`,
-    `- Throughput (req/s): autocannon, ${meta.connections.throughput} connections sending about ${meta.seconds.throughput} s worth of requests per scenario (every one answered; – where one request takes over half a second and over that run's length); the dashboard mix: ${meta.connections.dashboard} connections for ${meta.seconds.dashboard} s, its latency measured under that load.`,
-    `- Downstream calls: HTTP requests from the gateway to services (or subgraphs) per request; direct SQL makes none (one SQL statement).`,
+    `- Method: ${settings.repetitions} repetition(s); each starts every contender afresh, alone, in an order rotated by one. Every cell first discards a warm-up (${settings.warmup.requests} requests or ${settings.warmup.seconds} s, whichever comes first), then samples sequential latency (${settings.latency.requests} requests or ${settings.latency.seconds} s per repetition) with fresh arguments per request, every answer checked against direct SQL's for the same arguments.`,
+    `- p50 [95% interval]: the median and its bootstrap confidence interval over every repetition's samples; p95 and p99 only above 100 samples.`,
+    settings.throughput
+      ? `- Load: ${settings.throughput.connections} connections for ${settings.throughput.seconds} s after a warm-up at the same concurrency, counting completed requests only; one answer in ${Math.round(1 / settings.checkedShare)} checked against direct SQL's. The dashboard mix: ${settings.dashboard?.connections} connections for ${settings.dashboard?.seconds} s. The naive gateway is measured for latency only.`
+      : '- Load: none in this mode.',
+    `- CPU ms per request: of every process of the contender (from /proc), during the sequential samples; under load in the load table.`,
     `- Peak RSS: of the process that answers the client (gateway, or the direct-SQL server${meta.database.startsWith('PGlite') ? ', which holds its embedded database in memory' : ''}).`,
     '',
-    '## Figures',
+    '## Latency',
     '',
-    row(['Scenario', 'Contender', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'downstream calls', 'peak RSS MB', 'samples', 'errors']),
-    row(Array(10).fill('---')),
+    row(['Scenario', 'Contender', 'p50 ms [95% interval]', 'p95 ms', 'p99 ms', 'samples', 'downstream calls', 'CPU ms per request', 'errors']),
+    row(Array(9).fill('---')),
   ];
-  for (const scenario of results.scenarios) {
+  for (const scenario of results.scenarios.filter((s) => s.name !== 'dashboard')) {
     for (const contender of CONTENDERS) {
       const cell = scenario.contenders[contender];
       const problems = cell.errors + cell.mismatches;
-      lines.push(
-        row([
-          scenario.title,
-          CONTENDER_LABELS[contender],
-          number(cell.p50Ms),
-          number(cell.p95Ms),
-          number(cell.p99Ms),
-          number(cell.rps),
-          number(cell.downstreamCalls),
-          number(cell.peakRssMb, 0),
-          cell.samples,
-          problems ? `**${problems}**` : 0,
-        ]),
-      );
+      lines.push(row([scenario.title, CONTENDER_LABELS[contender], p50(cell), number(cell.p95Ms), number(cell.p99Ms), cell.samples, number(cell.downstreamCalls), cpu(cell.cpuMsPerRequest), problems ? `**${problems}**` : 0]));
+    }
+  }
+  lines.push('', '## Load', '', row(['Scenario', 'Contender', 'req/s (per repetition)', 'p50 ms under load', 'CPU ms per request', 'peak RSS MB', 'checked', 'errors']), row(Array(8).fill('---')));
+  for (const scenario of results.scenarios) {
+    for (const contender of CONTENDERS) {
+      const cell = scenario.contenders[contender];
+      if (cell.rps === null) continue;
+      const problems = cell.errors + cell.mismatches;
+      const underLoad = scenario.name === 'dashboard' ? p50(cell) : '–';
+      lines.push(row([scenario.title, CONTENDER_LABELS[contender], `${number(cell.rps)} (${cell.rpsByRepetition.join(', ')})`, underLoad, cpu(cell.loadCpuMsPerRequest), number(cell.peakRssMb, 0), cell.checkedUnderLoad, problems ? `**${problems}**` : 0]));
     }
   }
   lines.push('', '## Ratios', '', row(['Scenario', 'calls naive/Tributary', 'p50 naive/Tributary', 'p50 Tributary/direct SQL', 'p50 Tributary/Federation', 'req/s Tributary/Federation']), row(Array(6).fill('---')));
@@ -64,8 +73,18 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
   for (const series of scenarios) {
     for (const contender of CONTENDERS) lines.push(row([series.title, CONTENDER_LABELS[contender], ...series.p50Ms[contender].map((v) => number(v)), series.slope[contender]]));
   }
-  lines.push('', `![p50 latency against data size](${chartFile})`, '', '## Goals', '', row(['Goal', 'Target', 'Measured', 'Met']), row(Array(4).fill('---')));
-  for (const goal of results.goals) lines.push(row([goal.goal, goal.target, goal.measured, goal.met ? 'yes' : '**no**']));
+  lines.push('', `![p50 latency against data size](${chartFile})`);
+  if (meta.verdicts) {
+    lines.push('', '## Goals', '', row(['Goal', 'Target', 'Measured', 'Met']), row(Array(4).fill('---')));
+    for (const goal of results.goals) lines.push(row([goal.goal, goal.target, goal.measured, goal.met ? 'yes' : '**no**']));
+  }
+  if (results.plans.length) {
+    lines.push('', '## Statements and their plans', '', 'Every statement each contender ran for one request of each scenario, run again under EXPLAIN (ANALYZE, BUFFERS) on the same database; the plans are in `plans/`.', '');
+    lines.push(row(['Scenario', 'Contender', 'process', 'execution ms', 'plan', 'statement']), row(Array(6).fill('---')));
+    for (const plan of results.plans) {
+      lines.push(row([plan.scenario, CONTENDER_LABELS[plan.contender], plan.process, number(plan.executionMs, 2), `[plan](${plan.file})`, `\`${plan.statement.replace(/\s+/g, ' ').replaceAll('|', '\\|').slice(0, 90)}…\``]));
+    }
+  }
   const problems = results.scenarios.flatMap((s) => CONTENDERS.filter((c) => s.contenders[c].firstProblem).map((c) => `- ${s.title}, ${CONTENDER_LABELS[c]}: ${s.contenders[c].firstProblem}`));
   if (problems.length) lines.push('', '## Problems', '', ...problems);
   lines.push('');

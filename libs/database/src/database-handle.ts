@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
@@ -10,6 +10,8 @@ export interface DatabaseLocation {
   url?: string;
   /** PGlite data directory; absent means in memory (tests). */
   dataDir?: string;
+  /** Append every statement read through Prisma, with its parameters, to this file (one JSON line each): for the benchmark's plans. */
+  statementLog?: string;
 }
 
 /**
@@ -20,6 +22,15 @@ export interface DatabaseLocation {
  * the event loop from ever reaching its timers, checkpoint as they go (withCheckpoints).
  */
 const PGLITE_CHECKPOINT_INTERVAL_MS = 30_000;
+
+/**
+ * What every embedded database session runs with. Its data is in memory or on local
+ * disk: a random page costs about what a sequential one does, and PostgreSQL's default
+ * of 4 makes the planner scan where an index pays. PGlite has no JIT. It runs as a
+ * single-user backend, which applies no per-database settings (ALTER DATABASE … SET),
+ * so each session sets these itself.
+ */
+export const EMBEDDED_SESSION_SETTINGS = 'SET random_page_cost = 1.1; SET jit = off;';
 
 /**
  * One service's connection to its own database, as a Prisma driver adapter factory.
@@ -36,15 +47,17 @@ export class DatabaseHandle {
   private checkpointTimer?: NodeJS.Timeout;
 
   static open(location: DatabaseLocation): DatabaseHandle {
+    const logged = (factory: SqlMigrationAwareDriverAdapterFactory) => (location.statementLog ? loggingStatements(factory, location.statementLog) : factory);
     if (location.url) {
       const url = new URL(location.url);
       // One pool per process; the service's concurrency is bounded here.
       const factory = new PrismaPg({ connectionString: location.url, max: 10 });
-      return new DatabaseHandle(factory, `PostgreSQL ${url.host}${url.pathname}`);
+      return new DatabaseHandle(logged(factory), `PostgreSQL ${url.host}${url.pathname}`);
     }
     if (location.dataDir) mkdirSync(location.dataDir, { recursive: true });
     const pglite = new PGlite(location.dataDir ?? 'memory://');
-    const handle = new DatabaseHandle(new PrismaPGlite(pglite), `PGlite ${location.dataDir ?? 'in memory'}`, pglite);
+    void pglite.exec(EMBEDDED_SESSION_SETTINGS);
+    const handle = new DatabaseHandle(logged(new PrismaPGlite(pglite)), `PGlite ${location.dataDir ?? 'in memory'}`, pglite);
     handle.checkpointTimer = setInterval(() => void handle.checkpoint(), PGLITE_CHECKPOINT_INTERVAL_MS).unref();
     return handle;
   }
@@ -58,4 +71,25 @@ export class DatabaseHandle {
     clearInterval(this.checkpointTimer);
     await this.pglite?.close();
   }
+}
+
+/** Writes each statement the adapter runs, with its arguments, as a JSON line. */
+function loggingStatements(factory: SqlMigrationAwareDriverAdapterFactory, file: string): SqlMigrationAwareDriverAdapterFactory {
+  const log = (query: { sql: string; args: unknown[] }) =>
+    appendFileSync(file, `${JSON.stringify({ sql: query.sql, args: query.args }, (_key, value) => (typeof value === 'bigint' ? value.toString() : value))}\n`);
+  const wrap = <T extends { queryRaw(query: { sql: string; args: unknown[] }): Promise<unknown> }>(queryable: T): T =>
+    new Proxy(queryable, {
+      get(target, property, receiver) {
+        if (property === 'queryRaw') return (query: { sql: string; args: unknown[] }) => (log(query), target.queryRaw(query as never));
+        if (property === 'startTransaction') return async (...args: unknown[]) => wrap(await (target as unknown as { startTransaction(...a: unknown[]): Promise<T> }).startTransaction(...args));
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => wrap(await factory.connect()),
+    connectToShadowDb: () => factory.connectToShadowDb(),
+  };
 }

@@ -54,5 +54,7 @@ export function databaseLocationFromEnv(service: string, env: Env = process.env)
   const prefix = service.toUpperCase();
   const url = env[`${prefix}_DATABASE_URL`];
   if (url && !/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`${prefix}_DATABASE_URL must be a postgresql:// URL`);
-  return url ? { url } : { dataDir: env[`${prefix}_DATA_DIR`] ?? projectPath(env.TRIBUTARY_DATA_DIR ?? '.data', service) };
+  // SQL_STATEMENT_LOG: the benchmark's capture of every statement, for their plans.
+  const statementLog = env.SQL_STATEMENT_LOG ? { statementLog: env.SQL_STATEMENT_LOG } : {};
+  return url ? { url, ...statementLog } : { dataDir: env[`${prefix}_DATA_DIR`] ?? projectPath(env.TRIBUTARY_DATA_DIR ?? '.data', service), ...statementLog };
 }

@@ -159,12 +159,17 @@ export class OrdersAggregateService {
  * 95% of the rows: as `= ANY(PLACED, PAID, SHIPPED)` the planner took the (status, …)
  * index and walked most of the table through it; as `<> ALL(CANCELLED)` it scans the
  * period's range, as it should. A rare status alone still uses its index.
+ *
+ * The statuses are written as enum literals, not sent as a text[] parameter cast to
+ * the enum: that cast runs the enum's input function, which is not immutable, so the
+ * planner cannot fold it and estimated `<> ALL` at 6% of the rows instead of 95%
+ * (and walked the placed_at index: 180 ms for a year of 100k orders). They come from
+ * the contract's list, so nothing a client sends reaches the SQL text.
  */
 export function statusCondition(statuses: readonly OrderStatus[]): Prisma.Sql {
   const wanted = new Set(statuses);
   const others = ORDER_STATUSES.filter((status) => !wanted.has(status));
   if (others.length === 0) return Prisma.sql`TRUE`;
-  return others.length < wanted.size
-    ? Prisma.sql`o.status <> ALL(${others}::text[]::"OrderStatus"[])`
-    : Prisma.sql`o.status = ANY(${[...wanted]}::text[]::"OrderStatus"[])`;
+  const literals = (list: readonly OrderStatus[]) => Prisma.raw(list.map((status) => `'${status}'::"OrderStatus"`).join(', '));
+  return others.length < wanted.size ? Prisma.sql`o.status NOT IN (${literals(others)})` : Prisma.sql`o.status IN (${literals(ORDER_STATUSES.filter((status) => wanted.has(status)))})`;
 }

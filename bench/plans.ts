@@ -1,0 +1,113 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { EMBEDDED_SESSION_SETTINGS, type DatabaseLocation } from '@tributary/database';
+import type { BenchOptions } from './bench-options.js';
+import { CONTENDER_LABELS, startContender, statementLogOf, type ContenderName } from './contenders.js';
+import { SERVICES, type SeededDataSet } from './data-sets.js';
+import { argumentSequence } from './measure.js';
+import type { StatementPlan } from './report/bench-results.js';
+import type { Scenario } from './scenarios.js';
+
+/** The contenders whose statements are planned: the naive gateway's are Tributary's, one key at a time. */
+const PLANNED: ContenderName[] = ['tributary', 'directSql', 'federation'];
+
+interface Statement {
+  sql: string;
+  args: unknown[];
+}
+
+/** Where each process of a contender keeps its data. */
+function databaseOf(contender: ContenderName, process: string, dataSet: SeededDataSet): DatabaseLocation | undefined {
+  if (contender === 'directSql') return dataSet.combined;
+  const service = SERVICES.find((s) => process === s || process === `${s} subgraph`);
+  if (!service) return undefined;
+  return contender === 'federation' ? dataSet.subgraphs[service] : dataSet.services[service];
+}
+
+/** The lines a process appended to its statement log since `offset`. */
+function statementsSince(file: string, offset: number): Statement[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .slice(offset)
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Statement)
+    // Reads only: a plan is made by running the statement again.
+    .filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.sql) && !/^\s*SELECT 1\s*$/i.test(s.sql));
+}
+
+async function explain(location: DatabaseLocation, statement: Statement): Promise<string> {
+  const sql = `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`;
+  if (location.url) {
+    const client = new pg.Client({ connectionString: location.url });
+    await client.connect();
+    try {
+      return (await client.query<{ 'QUERY PLAN': string }>(sql, statement.args)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await client.end();
+    }
+  }
+  const pglite = new PGlite(location.dataDir!);
+  try {
+    await pglite.exec(EMBEDDED_SESSION_SETTINGS);
+    return (await pglite.query<{ 'QUERY PLAN': string }>(sql, statement.args)).rows.map((r) => r['QUERY PLAN']).join('\n');
+  } finally {
+    await pglite.close();
+  }
+}
+
+/**
+ * Sends one request of each scenario to each contender with its processes writing down
+ * every statement they send, then runs each statement again under EXPLAIN (ANALYZE,
+ * BUFFERS) on the database it ran on, once the contender is stopped (a PGlite folder
+ * opens in one process at a time). The plans go to `dir/<contender>/`; the table
+ * gives each statement's execution time, so that a reader compares the contenders'
+ * SQL for the same question on the same indexes.
+ */
+export async function capturePlans(dataSet: SeededDataSet, scenarios: readonly Scenario[], options: BenchOptions, dir: string, say: (line: string) => void): Promise<StatementPlan[]> {
+  const plans: StatementPlan[] = [];
+  const logDir = mkdtempSync(join(tmpdir(), 'tributary-statements-'));
+  try {
+    for (const contenderName of PLANNED) {
+      const contender = await startContender(contenderName, dataSet, { statementLogDir: logDir });
+      const captured: Array<{ scenario: string; process: string; statement: Statement }> = [];
+      try {
+        for (const scenario of scenarios) {
+          const files = contender.processes.map((p) => ({ process: p.name, file: statementLogOf(logDir, contenderName, p.name) }));
+          const offsets = files.map(({ file }) => (existsSync(file) ? statSync(file).size : 0));
+          const [variables] = argumentSequence(scenario, dataSet.size, options.until, 1, 4242);
+          const response = await fetch(`${contender.url}${contender.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: contender.requestBody(scenario, variables!) });
+          await response.text();
+          await contender.settle();
+          files.forEach(({ process, file }, index) => {
+            const seen = new Set<string>();
+            for (const statement of statementsSince(file, offsets[index]!)) {
+              if (seen.has(statement.sql)) continue;
+              seen.add(statement.sql);
+              captured.push({ scenario: scenario.name, process, statement });
+            }
+          });
+        }
+      } finally {
+        await contender.stop();
+      }
+      mkdirSync(join(dir, contenderName), { recursive: true });
+      for (const [index, { scenario, process, statement }] of captured.entries()) {
+        const location = databaseOf(contenderName, process, dataSet);
+        if (!location) continue;
+        const plan = await explain(location, statement);
+        const file = join(contenderName, `${scenario}-${String(index + 1).padStart(2, '0')}-${process.replaceAll(' ', '-')}.txt`);
+        writeFileSync(join(dir, file), `-- ${CONTENDER_LABELS[contenderName]}, ${process}, ${scenario}\n-- arguments: ${JSON.stringify(statement.args).slice(0, 2000)}\n${statement.sql}\n\n${plan}\n`);
+        const executionMs = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
+        plans.push({ contender: contenderName, process, scenario, file: `plans/${file}`, executionMs: executionMs ? Number(executionMs) : null, statement: statement.sql });
+      }
+      say(`    ${CONTENDER_LABELS[contenderName]}: ${captured.length} statements planned`);
+    }
+  } finally {
+    rmSync(logDir, { recursive: true, force: true });
+  }
+  return plans;
+}
