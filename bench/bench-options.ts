@@ -62,7 +62,7 @@ const MODES: Record<BenchMode, Pick<BenchOptions, 'size' | 'scaling' | 'settings
 };
 
 export const USAGE = `npm run bench [-- --quick | --full] [--database-url postgresql://user@host:5432/postgres] [--out DIR]
-  (default)        the verdicts: 10k customers, 1k products, 100k orders, 2 repetitions (about 12 minutes on 2 cores)
+  (default)        the verdicts: 10k customers, 1k products, 100k orders, 2 repetitions (14-18 minutes on 2 cores)
   --quick          a smoke test of the same, in a few minutes: no verdicts
   --full           the verdicts on 100k customers, 10k products, 1M orders
   --database-url   run every database on this PostgreSQL server (also BENCH_DATABASE_URL); PGlite otherwise
