@@ -62,8 +62,9 @@ describe('npm run bench, on a tiny data set', () => {
         expect(cell.samples).toBeGreaterThan(0);
         expect(cell.p50IntervalMs[0]).toBeLessThanOrEqual(cell.p50Ms);
         expect(cell.p50IntervalMs[1]).toBeGreaterThanOrEqual(cell.p50Ms);
-        // A tiny run has a handful of samples per cell: too few for tail percentiles.
-        expect(cell.p99Ms).toBeNull();
+        // Tail percentiles only where there are enough samples for them to mean something.
+        if (cell.samples > 100) expect(cell.p99Ms).toBeGreaterThanOrEqual(cell.p50Ms);
+        else expect(cell.p99Ms).toBeNull();
       }
     }
   });
