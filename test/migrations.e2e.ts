@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDatabases } from '@tributary/testing';
 
 const services = [
-  { service: 'customers', tables: ['customers'] },
-  { service: 'orders', tables: ['order_lines', 'orders'] },
-  { service: 'catalog', tables: ['products'] },
+  { service: 'customers', schema: 'public', tables: ['customers'] },
+  { service: 'orders', schema: 'public', tables: ['order_lines', 'orders'] },
+  { service: 'catalog', schema: 'public', tables: ['products'] },
+  { service: 'reporting', schema: 'reporting_store', tables: ['customers', 'order_lines', 'orders', 'products', 'pump_checkpoints'] },
 ] as const;
 
 /** Runs SQL through the handle's own driver adapter, as the schema engine does: no Prisma client involved. */
@@ -21,19 +22,19 @@ async function rows(handle: DatabaseHandle, sql: string): Promise<unknown[][]> {
   }
 }
 
-/** The shape of schema public that the services' queries depend on, without Prisma's own bookkeeping table. */
-async function schemaOf(handle: DatabaseHandle) {
+/** The shape of a database's schema that its queries depend on, without Prisma's own bookkeeping table. */
+async function schemaOf(handle: DatabaseHandle, schema: string) {
   return {
     columns: await rows(
       handle,
-      `SELECT table_name::text, column_name::text, data_type::text, udt_name::text, character_maximum_length::text, is_nullable::text, column_default::text
-       FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'
-       ORDER BY table_name, column_name`,
+      `SELECT table_schema::text, table_name::text, column_name::text, data_type::text, udt_name::text, character_maximum_length::text, is_nullable::text, column_default::text
+       FROM information_schema.columns WHERE table_schema IN ('${schema}', 'reporting_v1') AND table_name <> '_prisma_migrations'
+       ORDER BY table_schema, table_name, column_name`,
     ),
     indexes: await rows(
       handle,
       `SELECT tablename::text, indexname::text, indexdef FROM pg_indexes
-       WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename, indexname`,
+       WHERE schemaname = '${schema}' AND tablename <> '_prisma_migrations' ORDER BY tablename, indexname`,
     ),
   };
 }
@@ -46,7 +47,7 @@ afterAll(async () => {
   await databases.dropAll();
 });
 
-describe.each(services)('migrations of $service', ({ service, tables }) => {
+describe.each(services)('migrations of $service', ({ service, schema, tables }) => {
   const folder = schemaFolderOf(service);
   let pglite: DatabaseHandle;
   let firstRun: string[];
@@ -83,8 +84,8 @@ describe.each(services)('migrations of $service', ({ service, tables }) => {
     expect(await pendingMigrationSql(folder)).toBeUndefined();
   });
 
-  it("creates the service's tables and nothing else in schema public", async () => {
-    const created = await rows(pglite, `SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename`);
+  it(`creates the database's tables and nothing else in schema ${schema}`, async () => {
+    const created = await rows(pglite, `SELECT tablename::text FROM pg_tables WHERE schemaname = '${schema}' AND tablename <> '_prisma_migrations' ORDER BY tablename`);
     expect(created.map(([name]) => name)).toEqual(tables);
   });
 
@@ -113,7 +114,7 @@ describe.each(services)('migrations of $service', ({ service, tables }) => {
     });
 
     it('gives it the same columns and indexes as PGlite', async () => {
-      const [onPostgres, onPglite] = [await schemaOf(postgres), await schemaOf(pglite)];
+      const [onPostgres, onPglite] = [await schemaOf(postgres, schema), await schemaOf(pglite, schema)];
       expect(onPglite.columns.length).toBeGreaterThan(0);
       expect(onPglite.indexes.length).toBeGreaterThan(0);
       expect(onPostgres).toEqual(onPglite);

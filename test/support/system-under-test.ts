@@ -4,6 +4,9 @@ import type { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { catalogService } from '../../apps/catalog/src/catalog-app.module.js';
 import { customersService } from '../../apps/customers/src/customers-app.module.js';
 import { ordersService } from '../../apps/orders/src/orders-app.module.js';
+import { reportingServiceWith } from '../../apps/reporting/src/reporting-app.module.js';
+import type { ReportingConfig } from '../../apps/reporting/src/reporting.config.js';
+import { PUMP_SOURCES, PumpScheduler, type PumpRunResult, type PumpSource } from '@tributary/pump-kit';
 import { startService, TestDatabases, type ServiceUnderTest } from '@tributary/testing';
 import { graphql, startGateway, type GatewayUnderTest } from './gateway-under-test.js';
 
@@ -25,12 +28,23 @@ export interface SystemUnderTest {
   orders: RunningService;
   catalog: RunningService;
   gateway: GatewayUnderTest;
+  /** The reporting app, when asked for: its store is filled by `pumpAll`, not on a schedule. */
+  reporting?: ReportingUnderTest;
   /** Another gateway over the same services, e.g. with batching off. */
   startGateway(overrides?: Partial<GatewayConfig>): Promise<GatewayUnderTest>;
   close(): Promise<void>;
 }
 
-async function listen(definition: Parameters<typeof startService>[0], databases: TestDatabases, data: DemoDataSpec): Promise<RunningService> {
+/** The reporting app and the pumps of the three services, delivering to it. */
+export interface ReportingUnderTest {
+  service: RunningService;
+  /** Each service's pumps, pointed at this reporting app. */
+  pumps: { customers: PumpScheduler; orders: PumpScheduler; catalog: PumpScheduler };
+  /** One run of every pump, as the schedule would make. */
+  pumpAll(options?: { full?: boolean }): Promise<PumpRunResult[]>;
+}
+
+async function listen(definition: Parameters<typeof startService>[0], databases: TestDatabases, data?: DemoDataSpec): Promise<RunningService> {
   const requests = { count: 0, paths: [] as string[] };
   const service = await startService(definition, databases, {
     data,
@@ -62,11 +76,12 @@ async function listen(definition: Parameters<typeof startService>[0], databases:
  * The three services on their own databases, seeded with `data`, listening on free
  * ports, and a gateway over them: the whole system as `npm start` runs it.
  */
-export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<GatewayConfig> = {}): Promise<SystemUnderTest> {
+export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<GatewayConfig> = {}, options: { reporting?: boolean } = {}): Promise<SystemUnderTest> {
   const databases = new TestDatabases();
   const customers = await listen(customersService, databases, data);
   const orders = await listen(ordersService, databases, data);
   const catalog = await listen(catalogService, databases, data);
+  const reporting = options.reporting ? await startReporting(databases, { customers, orders, catalog }) : undefined;
   const gateways: GatewayUnderTest[] = [];
   const services = { customers: `http://127.0.0.1:${customers.port}`, orders: `http://127.0.0.1:${orders.port}`, catalog: `http://127.0.0.1:${catalog.port}` };
   const startAnotherGateway = async (overrides: Partial<GatewayConfig> = {}) => {
@@ -80,11 +95,27 @@ export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<
     orders,
     catalog,
     gateway,
+    reporting,
     startGateway: startAnotherGateway,
     close: async () => {
       for (const g of gateways) await g.close();
-      for (const service of [customers, orders, catalog]) await service.close();
+      for (const service of [customers, orders, catalog, ...(reporting ? [reporting.service] : [])]) await service.close();
       await databases.dropAll();
     },
+  };
+}
+
+const url = (service: RunningService) => `http://127.0.0.1:${service.port}`;
+
+async function startReporting(databases: TestDatabases, services: { customers: RunningService; orders: RunningService; catalog: RunningService }): Promise<ReportingUnderTest> {
+  const config: ReportingConfig = { sources: { customers: url(services.customers), orders: url(services.orders), products: url(services.catalog) } };
+  const service = await listen(reportingServiceWith(() => config), databases);
+  const pumpOf = (owner: RunningService) =>
+    new PumpScheduler(owner.app.get<PumpSource[]>(PUMP_SOURCES), { ...owner.config.pump, reportingUrl: url(service) });
+  const pumps = { customers: pumpOf(services.customers), orders: pumpOf(services.orders), catalog: pumpOf(services.catalog) };
+  return {
+    service,
+    pumps,
+    pumpAll: async (options) => [...(await pumps.customers.runAll(options)), ...(await pumps.catalog.runAll(options)), ...(await pumps.orders.runAll(options))],
   };
 }

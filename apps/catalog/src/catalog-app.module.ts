@@ -1,15 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PumpModule } from '@tributary/pump-kit';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { CatalogDatabase } from './database/catalog-database.js';
 import { ProductsModule } from './products/products.module.js';
 import { CatalogSeeder } from './seed/catalog.seeder.js';
+import { ProductsPumpSource } from './pump/products.pump.js';
 
 @Module({})
 export class CatalogAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: CatalogAppModule,
-      imports: [ServiceKitModule.forRoot(config, CatalogDatabase), ProductsModule],
+      imports: [ServiceKitModule.forRoot(config, CatalogDatabase), ProductsModule, PumpModule.forSources(config.pump, [ProductsPumpSource])],
       providers: [{ provide: SEEDER, useClass: CatalogSeeder }],
     };
   }

@@ -1,15 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PumpModule } from '@tributary/pump-kit';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { CustomersModule } from './customers/customers.module.js';
 import { CustomersDatabase } from './database/customers-database.js';
 import { CustomersSeeder } from './seed/customers.seeder.js';
+import { CustomersPumpSource } from './pump/customers.pump.js';
 
 @Module({})
 export class CustomersAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: CustomersAppModule,
-      imports: [ServiceKitModule.forRoot(config, CustomersDatabase), CustomersModule],
+      imports: [ServiceKitModule.forRoot(config, CustomersDatabase), CustomersModule, PumpModule.forSources(config.pump, [CustomersPumpSource])],
       providers: [{ provide: SEEDER, useClass: CustomersSeeder }],
     };
   }

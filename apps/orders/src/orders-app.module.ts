@@ -1,15 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { PumpModule } from '@tributary/pump-kit';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { OrdersDatabase } from './database/orders-database.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { OrdersSeeder } from './seed/orders.seeder.js';
+import { OrdersPumpSource } from './pump/orders.pump.js';
 
 @Module({})
 export class OrdersAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: OrdersAppModule,
-      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule],
+      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, PumpModule.forSources(config.pump, [OrdersPumpSource])],
       providers: [{ provide: SEEDER, useClass: OrdersSeeder }],
     };
   }

@@ -5,4 +5,5 @@ export * from './customer.js';
 export * from './order.js';
 export * from './problem.js';
 export * from './product.js';
+export * from './reporting.js';
 export * from './type-checks.js';

@@ -51,7 +51,7 @@ export class DatabaseHandle {
     if (location.url) {
       const url = new URL(location.url);
       // One pool per process; the service's concurrency is bounded here.
-      const factory = new PrismaPg({ connectionString: location.url, max: 10 });
+      const factory = runningScriptsWhole(new PrismaPg({ connectionString: location.url, max: 10 }));
       return new DatabaseHandle(logged(factory), `PostgreSQL ${url.host}${url.pathname}`);
     }
     if (location.dataDir) mkdirSync(location.dataDir, { recursive: true });
@@ -71,6 +71,42 @@ export class DatabaseHandle {
     clearInterval(this.checkpointTimer);
     await this.pglite?.close();
   }
+}
+
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it at every semicolon, which
+ * cuts a function body (`$$ … ; … $$`) apart. PostgreSQL's simple query protocol takes
+ * the whole script as it is, as psql and `prisma migrate deploy` send it.
+ */
+function runningScriptsWhole(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationAwareDriverAdapterFactory {
+  // onError (the adapter's own mapping of pg errors) and underlyingDriver (its pg.Pool) are adapter-pg's, outside the interface.
+  type Adapter = Awaited<ReturnType<SqlMigrationAwareDriverAdapterFactory['connect']>> & {
+    onError?(error: unknown): never;
+    underlyingDriver(): { query(sql: string): Promise<unknown> };
+  };
+  const wrap = (adapter: Adapter): Adapter =>
+    new Proxy(adapter, {
+      get(target, property, receiver) {
+        if (property === 'executeScript') {
+          return async (script: string) => {
+            try {
+              await target.underlyingDriver().query(script);
+            } catch (error) {
+              if (target.onError) target.onError(error);
+              throw error;
+            }
+          };
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => wrap((await factory.connect()) as Adapter),
+    connectToShadowDb: async () => wrap((await factory.connectToShadowDb()) as Adapter),
+  };
 }
 
 /** Writes each statement the adapter runs, with its arguments, as a JSON line. */

@@ -13,10 +13,14 @@ export interface ServiceDefinition {
   defaultPort: number;
   about: ServiceDescription;
   module: (config: ServiceConfig) => DynamicModule;
+  /** False for an app without demo data of its own (the reporting store is filled by the pumps). */
+  seeds?: boolean;
+  /** Defaults of this app that differ from every service's, before the environment applies. */
+  defaults?: Partial<Pick<ServiceConfig, 'bodyLimitBytes'>>;
 }
 
 export function configOf(definition: ServiceDefinition, env = process.env): ServiceConfig {
-  return serviceConfigFromEnv(definition.service, definition.defaultPort, env);
+  return serviceConfigFromEnv(definition.service, definition.defaultPort, env, definition.defaults);
 }
 
 /**
@@ -35,8 +39,7 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
   const app = await createServiceApp(definition.module(config), config, definition.about);
   await app.init();
   const logger = new Logger(definition.service);
-  const seeder = app.get<Seeder>(SEEDER);
-  if (config.seedOnStart && (await seeder.isEmpty())) {
+  if (definition.seeds !== false && config.seedOnStart && (await app.get<Seeder>(SEEDER).isEmpty())) {
     const started = performance.now();
     await seedAndAnalyze(app, DEFAULT_DEMO_DATA, progressByTenths((line) => logger.log(line)));
     logger.log(`seeded the demo data set in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, integerFromEnv, logSettingsFromEnv, switchFromEnv, type Env, type LogSettings } from '@tributary/core';
 import { projectPath, type DatabaseLocation } from '@tributary/database';
+import { pumpConfigFromEnv, type PumpConfig } from '@tributary/pump-kit';
 
 /** Everything a service reads from its environment, validated once at boot. */
 export interface ServiceConfig extends LogSettings {
@@ -16,6 +17,8 @@ export interface ServiceConfig extends LogSettings {
   bodyLimitBytes: number;
   /** Seed demo data into an empty database on start. */
   seedOnStart: boolean;
+  /** The service's pumps into the reporting store. */
+  pump: PumpConfig;
 }
 
 /**
@@ -28,8 +31,9 @@ export interface ServiceConfig extends LogSettings {
  *   or in `<SERVICE>_DATA_DIR` when set (services that share one embedded database, as the benchmark's direct-SQL copy does)
  * - `PAGE_TOKEN_SECRET`, `LIST_SAFETY_MARGIN_MS` (1000), `BODY_LIMIT_BYTES` (262144), `LOG_LEVEL` (info),
  *   `LOG_FORMAT` (json), `SEED_ON_START` (true)
+ * - the pumps' settings: see pumpConfigFromEnv
  */
-export function serviceConfigFromEnv(service: string, defaultPort: number, env: Env = process.env): ServiceConfig {
+export function serviceConfigFromEnv(service: string, defaultPort: number, env: Env = process.env, defaults: { bodyLimitBytes?: number } = {}): ServiceConfig {
   const prefix = service.toUpperCase();
   const secret = env.PAGE_TOKEN_SECRET;
   if (secret !== undefined && secret.length < 16) throw new ConfigError('PAGE_TOKEN_SECRET must have at least 16 characters');
@@ -40,9 +44,10 @@ export function serviceConfigFromEnv(service: string, defaultPort: number, env: 
     // Without a configured secret, tokens are valid until this process restarts.
     pageTokenSecret: secret ?? randomBytes(32).toString('base64url'),
     listSafetyMarginMs: integerFromEnv(env, 'LIST_SAFETY_MARGIN_MS', 1000, 0, 600_000),
-    bodyLimitBytes: integerFromEnv(env, 'BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    bodyLimitBytes: integerFromEnv(env, 'BODY_LIMIT_BYTES', defaults.bodyLimitBytes ?? 256 * 1024, 1024, 256 * 1024 * 1024),
     ...logSettingsFromEnv(env),
     seedOnStart: switchFromEnv(env, 'SEED_ON_START', true),
+    pump: pumpConfigFromEnv(env),
   };
 }
 

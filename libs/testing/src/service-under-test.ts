@@ -42,6 +42,8 @@ export async function startService(
     logLevel: 'silent',
     listSafetyMarginMs: 0,
     pageTokenSecret: 'test-page-token-secret',
+    // A test runs a service's pumps itself, against a reporting app it started.
+    pump: { ...configOf(definition, {}).pump, scheduled: false },
     ...options.config,
   };
   const app = await createServiceApp(definition.module(config), config, definition.about);

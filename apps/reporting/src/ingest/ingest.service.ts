@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import type { PumpBatch, PumpBatchResult, PumpCheckpoint, ReportingTable } from '@tributary/contracts';
+import { ReportingDatabase } from '../database/reporting-database.js';
+import { UPSERT_OF } from './store-upserts.js';
+
+interface CheckpointRow {
+  table: ReportingTable;
+  horizon: string;
+  run_target: string | null;
+  run_after_xid: string | null;
+  run_after_id: string | null;
+  run_watermark: Date | null;
+  watermark: Date | null;
+  rows_pumped: bigint;
+}
+
+export function toPumpCheckpoint(row: CheckpointRow): PumpCheckpoint {
+  return {
+    table: row.table,
+    horizon: row.horizon,
+    ...(row.run_target !== null && {
+      run: { target: row.run_target, afterXid: row.run_after_xid!, afterId: row.run_after_id!, watermark: row.run_watermark!.toISOString() },
+    }),
+    watermark: row.watermark?.toISOString() ?? null,
+    rowsPumped: Number(row.rows_pumped),
+  };
+}
+
+export const CHECKPOINT_COLUMNS = `"table", horizon::text AS horizon, run_target::text AS run_target, run_after_xid::text AS run_after_xid, run_after_id, run_watermark, watermark, rows_pumped`;
+
+/** What happens between the upsert and the commit, and after it: the fault tests' hook. */
+export type IngestFaultHook = (step: 'before-commit' | 'after-commit', table: ReportingTable) => void;
+
+/**
+ * Applies what pumps deliver. Rows and the checkpoint they reach commit in one
+ * transaction: a pump that dies, or a request that fails, leaves either both or
+ * neither, and the pump resumes from the checkpoint the store holds.
+ */
+@Injectable()
+export class IngestService {
+  /** Set by tests only. */
+  faultHook?: IngestFaultHook;
+
+  constructor(private readonly db: ReportingDatabase) {}
+
+  async checkpoint(table: ReportingTable): Promise<PumpCheckpoint> {
+    const [row] = await this.db.$queryRawUnsafe<CheckpointRow[]>(`SELECT ${CHECKPOINT_COLUMNS} FROM reporting_store.pump_checkpoints WHERE "table" = $1`, table);
+    return row ? toPumpCheckpoint(row) : { table, horizon: '0', watermark: null, rowsPumped: 0 };
+  }
+
+  async ingest(table: ReportingTable, batch: PumpBatch): Promise<PumpBatchResult> {
+    const applied = await this.db.$transaction(
+      async (tx) => {
+        const [{ applied }] = batch.rows.length
+          ? await tx.$queryRawUnsafe<Array<{ applied: number }>>(UPSERT_OF[table], JSON.stringify(batch.rows))
+          : [{ applied: 0 }];
+        const { horizon, run, watermark } = batch.checkpoint;
+        await tx.$executeRawUnsafe(
+          `INSERT INTO reporting_store.pump_checkpoints AS c ("table", horizon, run_target, run_after_xid, run_after_id, run_watermark, watermark, rows_pumped, updated_at)
+           VALUES ($1, $2::numeric, $3::numeric, $4::numeric, $5, $6::timestamptz, $7::timestamptz, $8, now())
+           ON CONFLICT ("table") DO UPDATE SET horizon = excluded.horizon, run_target = excluded.run_target, run_after_xid = excluded.run_after_xid,
+             run_after_id = excluded.run_after_id, run_watermark = excluded.run_watermark, watermark = excluded.watermark,
+             rows_pumped = c.rows_pumped + excluded.rows_pumped, updated_at = now()`,
+          table,
+          horizon,
+          run?.target ?? null,
+          run?.afterXid ?? null,
+          run?.afterId ?? null,
+          run?.watermark ?? null,
+          watermark,
+          applied,
+        );
+        this.faultHook?.('before-commit', table);
+        return applied;
+      },
+      { timeout: 120_000, maxWait: 60_000 },
+    );
+    this.faultHook?.('after-commit', table);
+    return { applied, unchanged: batch.rows.length - applied };
+  }
+}

@@ -1,0 +1,41 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
+import { ReportingDatabase } from './database/reporting-database.js';
+import { FreshnessController } from './freshness/freshness.controller.js';
+import { FreshnessService } from './freshness/freshness.service.js';
+import { IngestController } from './ingest/ingest.controller.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { ReconciliationController } from './reconciliation/reconciliation.controller.js';
+import { ReconciliationService } from './reconciliation/reconciliation.service.js';
+import { reportingConfigFromEnv, type ReportingConfig } from './reporting.config.js';
+import { REPORTING_CONFIG } from './reporting.tokens.js';
+
+@Module({})
+export class ReportingAppModule {
+  static register(config: ServiceConfig, reporting: ReportingConfig): DynamicModule {
+    return {
+      module: ReportingAppModule,
+      imports: [ServiceKitModule.forRoot(config, ReportingDatabase)],
+      controllers: [IngestController, FreshnessController, ReconciliationController],
+      providers: [{ provide: REPORTING_CONFIG, useValue: reporting }, IngestService, FreshnessService, ReconciliationService],
+    };
+  }
+}
+
+/** The reporting app as `npm start` runs it; tests give it their services' URLs instead. */
+export function reportingServiceWith(reporting: () => ReportingConfig): ServiceDefinition {
+  return {
+    service: 'reporting',
+    defaultPort: 4004,
+    about: {
+      title: 'Tributary reporting store',
+      description: 'Owns the reporting database: pumps deliver here, reports and BI tools read reporting_v1. Freshness and reconciliation.',
+    },
+    module: (config) => ReportingAppModule.register(config, reporting()),
+    seeds: false,
+    // A pump batch of 5000 orders with their lines is a few megabytes of JSON.
+    defaults: { bodyLimitBytes: 64 * 1024 * 1024 },
+  };
+}
+
+export const reportingService = reportingServiceWith(() => reportingConfigFromEnv());

@@ -1,0 +1,1 @@
+export const REPORTING_CONFIG = Symbol('REPORTING_CONFIG');

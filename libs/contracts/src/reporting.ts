@@ -1,0 +1,120 @@
+import type { Currency, Instant } from './common.js';
+import type { OrderStatus } from './order.js';
+
+/**
+ * The rows the pumps deliver to the reporting store: what a service publishes of its
+ * data, whatever its private schema looks like. `version` is the source row's
+ * updatedAt: the store keeps the newest version it has seen and ignores older ones,
+ * so a batch applied twice changes nothing.
+ */
+export interface ReportingCustomerRow {
+  id: string;
+  name: string;
+  email: string;
+  country: string;
+  createdAt: Instant;
+  version: Instant;
+}
+
+export interface ReportingProductRow {
+  id: string;
+  sku: string;
+  title: string;
+  category: string;
+  priceCents: number;
+  currency: Currency;
+  version: Instant;
+}
+
+export interface ReportingOrderLineRow {
+  lineNo: number;
+  productId: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+/** An order travels with its lines: lines never change once an order is placed. */
+export interface ReportingOrderRow {
+  id: string;
+  customerId: string;
+  placedAt: Instant;
+  status: OrderStatus;
+  currency: Currency;
+  totalCents: number;
+  units: number;
+  version: Instant;
+  lines: ReportingOrderLineRow[];
+}
+
+/** Each store table and the row type pumped into it. */
+export interface ReportingRows {
+  customers: ReportingCustomerRow;
+  products: ReportingProductRow;
+  orders: ReportingOrderRow;
+}
+export type ReportingTable = keyof ReportingRows;
+export const REPORTING_TABLES: readonly ReportingTable[] = ['customers', 'products', 'orders'];
+
+/**
+ * Where a pump is in its source table. Delivery is bounded by transaction ids, not
+ * by time: a run delivers every row written by a transaction with an id in
+ * [horizon, target), where target is the oldest transaction still open when the run
+ * began, so a transaction that commits late is delivered by a later run whatever its
+ * rows' updatedAt. `after` is the last (xid, id) delivered of an unfinished run, from
+ * which a restarted pump resumes.
+ */
+export interface PumpCheckpoint {
+  table: ReportingTable;
+  /** Every transaction below this id is delivered (a decimal xid8). */
+  horizon: string;
+  /** The run in progress: its target horizon and the last key it delivered. */
+  run?: { target: string; afterXid: string; afterId: string; watermark: Instant };
+  /** Every change committed before this instant is in the store. */
+  watermark: Instant | null;
+  rowsPumped: number;
+}
+
+/** `POST /v1/pumps/{table}:ingest`: one page of a pump run and where it leaves the checkpoint, applied in one transaction. */
+export interface PumpBatch<T extends ReportingTable = ReportingTable> {
+  rows: Array<ReportingRows[T]>;
+  checkpoint: Omit<PumpCheckpoint, 'table' | 'rowsPumped'>;
+}
+
+export interface PumpBatchResult {
+  /** Rows whose version was newer than the store's: inserted or updated. */
+  applied: number;
+  /** Rows the store already had in this version or a newer one. */
+  unchanged: number;
+}
+
+/** `GET /v1/freshness`: per store table, how far behind its source it is. */
+export interface TableFreshness {
+  table: ReportingTable;
+  watermark: Instant | null;
+  /** Seconds between now and the watermark; null before the first delivery. */
+  lagSeconds: number | null;
+  /** Rows applied since the store was created (a row updated twice counts twice). */
+  rowsPumped: number;
+}
+
+/** `GET /v1/{rs}:checksum?until=`: a source's side of the reconciliation. */
+export interface TableChecksum {
+  /** Rows of transactions below this horizon (a decimal xid8). */
+  until: string;
+  count: number;
+  /** Order-independent: the sum of a 64-bit hash of (id, updatedAt) over the rows, as a decimal. */
+  checksum: string;
+}
+
+/** `GET /v1/reconciliation`: per table, the source's and the store's side over the same rows. */
+export interface TableReconciliation {
+  table: ReportingTable;
+  until: string | null;
+  source: { count: number; checksum: string } | null;
+  store: { count: number; checksum: string };
+  /** store count − source count; with equal counts and different checksums, versions differ. */
+  countDifference: number | null;
+  matches: boolean;
+  /** Why the source side is missing. */
+  error?: string;
+}

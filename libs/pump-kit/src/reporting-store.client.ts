@@ -1,0 +1,46 @@
+import type { PumpBatch, PumpBatchResult, PumpCheckpoint, ReportingTable } from '@tributary/contracts';
+
+/** Where a pump delivers: the reporting app's ingest endpoints. */
+export interface ReportingStoreTarget {
+  checkpoint(table: ReportingTable): Promise<PumpCheckpoint>;
+  ingest<T extends ReportingTable>(table: T, batch: PumpBatch<T>): Promise<PumpBatchResult>;
+}
+
+export class ReportingStoreError extends Error {}
+
+/**
+ * The reporting app over HTTP. A pump never opens the store's database itself: on the
+ * embedded default it is a PGlite open in the reporting process, and on PostgreSQL the
+ * reporting app applies each batch under that pump's own role.
+ */
+export class ReportingStoreClient implements ReportingStoreTarget {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly timeoutMs = 60_000,
+  ) {}
+
+  checkpoint(table: ReportingTable): Promise<PumpCheckpoint> {
+    return this.call('GET', `/v1/pumps/${table}/checkpoint`);
+  }
+
+  ingest<T extends ReportingTable>(table: T, batch: PumpBatch<T>): Promise<PumpBatchResult> {
+    return this.call('POST', `/v1/pumps/${table}:ingest`, batch);
+  }
+
+  private async call<R>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<R> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      throw new ReportingStoreError(`the reporting store at ${this.baseUrl} did not answer ${method} ${path}: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok) throw new ReportingStoreError(`the reporting store answered ${method} ${path} with ${response.status}: ${text.slice(0, 500)}`);
+    return JSON.parse(text) as R;
+  }
+}
