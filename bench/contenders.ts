@@ -85,7 +85,8 @@ async function startServices(start: Start, dataSet: SeededDataSet): Promise<Reco
 async function startTributary(name: 'tributary' | 'naive', start: Start, dataSet: SeededDataSet): Promise<RunningProcess> {
   const services = await startServices(start, dataSet);
   const [port] = await freePorts(1);
-  const env = { NODE_ENV: 'production', CUSTOMERS_URL: services.customers, ORDERS_URL: services.orders, CATALOG_URL: services.catalog };
+  // The live path: no reporting store, so every report is answered by the services.
+  const env = { NODE_ENV: 'production', CUSTOMERS_URL: services.customers, ORDERS_URL: services.orders, CATALOG_URL: services.catalog, REPORTING_URL: 'off' };
   // One call per key is slow by nature: give it room rather than time it out.
   const naive = { TRIBUTARY_BATCHING: 'off', DOWNSTREAM_TIMEOUT_MS: '60000' };
   return start(name === 'naive' ? 'naive gateway' : 'gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', port!, name === 'naive' ? { ...env, ...naive } : env);

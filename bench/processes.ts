@@ -54,7 +54,8 @@ async function waitForHealth(url: string, child: ChildProcess, name: string, out
 export async function startProcess(name: string, script: string, portVariable: string, env: Record<string, string>, nodeFlags: string[] = [], port?: number): Promise<RunningProcess> {
   port ??= (await freePorts(1))[0]!;
   const child = spawn(process.execPath, [...nodeFlags, projectPath('dist', script)], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, [portVariable]: String(port) },
+    // No reporting store runs beside the contenders: the services' pumps stay off.
+    env: { ...process.env, LOG_LEVEL: 'warn', PUMP_SCHEDULE: 'off', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -13,7 +13,8 @@ export interface GatewayUnderTest {
 
 /** The gateway as `npm start` builds it, over the services at these base URLs (real ones, or fakes). */
 export async function startGateway(services: Record<DownstreamName, string>, overrides: Partial<GatewayConfig> = {}): Promise<GatewayUnderTest> {
-  const config: GatewayConfig = { ...gatewayConfigFromEnv({}), port: 0, logLevel: 'silent', services, cursorSecret: 'test-cursor-secret-16+', ...overrides };
+  // No reporting store unless a test starts one: every report is live.
+  const config: GatewayConfig = { ...gatewayConfigFromEnv({}), port: 0, logLevel: 'silent', services, reportingUrl: null, cursorSecret: 'test-cursor-secret-16+', ...overrides };
   const app = await createGatewayApp(config);
   await app.init();
   return { app, http: app.getHttpServer(), config, close: () => app.close() };

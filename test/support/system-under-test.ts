@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { DemoDataSpec } from '@tributary/demo-data';
 import type { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
@@ -38,6 +39,8 @@ export interface SystemUnderTest {
 /** The reporting app and the pumps of the three services, delivering to it. */
 export interface ReportingUnderTest {
   service: RunningService;
+  /** The reader role BI tools use, and its password (PostgreSQL). */
+  reader: { role: string; password: string };
   /** Each service's pumps, pointed at this reporting app. */
   pumps: { customers: PumpScheduler; orders: PumpScheduler; catalog: PumpScheduler };
   /** One run of every pump, as the schedule would make. */
@@ -89,6 +92,7 @@ export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<
     gateways.push(gateway);
     return gateway;
   };
+  if (reporting) gatewayOverrides = { reportingUrl: url(reporting.service), ...gatewayOverrides };
   const gateway = await startAnotherGateway();
   return {
     customers,
@@ -101,6 +105,7 @@ export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<
       for (const g of gateways) await g.close();
       for (const service of [customers, orders, catalog, ...(reporting ? [reporting.service] : [])]) await service.close();
       await databases.dropAll();
+      if (reporting) await databases.dropRole(reporting.reader.role);
     },
   };
 }
@@ -108,13 +113,19 @@ export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<
 const url = (service: RunningService) => `http://127.0.0.1:${service.port}`;
 
 async function startReporting(databases: TestDatabases, services: { customers: RunningService; orders: RunningService; catalog: RunningService }): Promise<ReportingUnderTest> {
-  const config: ReportingConfig = { sources: { customers: url(services.customers), orders: url(services.orders), products: url(services.catalog) } };
+  const config: ReportingConfig = {
+    sources: { customers: url(services.customers), orders: url(services.orders), products: url(services.catalog) },
+    sql: { port: 0, host: '127.0.0.1' },
+    // Roles belong to the whole PostgreSQL server: one per test file, dropped with its databases.
+    reader: { role: `reporting_reader_${randomBytes(4).toString('hex')}`, password: 'reader-password' },
+  };
   const service = await listen(reportingServiceWith(() => config), databases);
   const pumpOf = (owner: RunningService) =>
     new PumpScheduler(owner.app.get<PumpSource[]>(PUMP_SOURCES), { ...owner.config.pump, reportingUrl: url(service) });
   const pumps = { customers: pumpOf(services.customers), orders: pumpOf(services.orders), catalog: pumpOf(services.catalog) };
   return {
     service,
+    reader: config.reader as Required<ReportingConfig['reader']>,
     pumps,
     pumpAll: async (options) => [...(await pumps.customers.runAll(options)), ...(await pumps.catalog.runAll(options)), ...(await pumps.orders.runAll(options))],
   };

@@ -14,10 +14,11 @@ import { LoadersFactory } from './loaders/request-loaders.js';
 import { GatewayMetrics } from './operations/gateway-metrics.js';
 import { formatGraphQLError } from './operations/graphql-errors.js';
 import { compiledExecutionPlugin } from './operations/compiled-execution.plugin.js';
-import { downstreamExtensionPlugin, metricsPlugin, requestErrorStatusPlugin } from './operations/graphql-plugins.js';
+import { downstreamExtensionPlugin, freshnessExtensionPlugin, metricsPlugin, requestErrorStatusPlugin } from './operations/graphql-plugins.js';
 import { HealthController } from './operations/health.controller.js';
 import { MetricsController } from './operations/metrics.controller.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { ReportFreshness } from './reports/report-source.js';
 import { ReportsModule } from './reports/reports.module.js';
 
 /**
@@ -67,7 +68,7 @@ export class GatewayAppModule {
                 if (!res.writableFinished) clientGone.abort();
               });
               const downstream = new DownstreamStats(clientGone.signal);
-              return { downstream, loaders: loaders.create(downstream) };
+              return { downstream, loaders: loaders.create(downstream), freshness: new ReportFreshness() };
             },
             // Nest's driver types Apollo's CommonJS build and these come from its ES build:
             // the same objects under two declarations.
@@ -82,6 +83,7 @@ export class GatewayAppModule {
               ...(config.compiledExecution ? [compiledExecutionPlugin()] : []),
               metricsPlugin(metrics),
               ...(config.downstreamExtension ? [downstreamExtensionPlugin()] : []),
+              freshnessExtensionPlugin(),
             ] as ApolloDriverConfig['plugins'],
             validationRules: protection.validationRules,
             parseOptions: { maxTokens: QUERY_LIMITS.maxTokens },

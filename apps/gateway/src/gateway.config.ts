@@ -7,6 +7,8 @@ export interface GatewayConfig extends LogSettings {
   port: number;
   /** Base URL of each service, e.g. http://localhost:4001. */
   services: Record<DownstreamName, string>;
+  /** The reporting app, which answers reports from its store; null: every report is live. */
+  reportingUrl: string | null;
   /** off: every key is its own downstream call, the naive baseline for tests and benchmarks. */
   batching: boolean;
   /** Execute operations with graphql-jit (compiled once per document) rather than graphql-js's interpreter. */
@@ -35,7 +37,7 @@ function url(env: Env, name: string, fallback: string): string {
 /**
  * Reads the gateway's configuration; the only reader of process.env in the gateway.
  * `GATEWAY_PORT` (4000), `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the services' default
- * ports on localhost), `TRIBUTARY_BATCHING` (on), `COMPILED_EXECUTION` (on), `DOWNSTREAM_EXTENSION` (on),
+ * ports on localhost), `REPORTING_URL` (http://localhost:4004; `off`: no reporting store), `TRIBUTARY_BATCHING` (on), `COMPILED_EXECUTION` (on), `DOWNSTREAM_EXTENSION` (on),
  * `DOWNSTREAM_TIMEOUT_MS` (5000), `DOWNSTREAM_ATTEMPTS` (3), `BREAKER_THRESHOLD` (5),
  * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `CURSOR_SECRET`, `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`.
  */
@@ -46,6 +48,7 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
   return {
     port: integerFromEnv(env, 'GATEWAY_PORT', 4000, 0, 65535),
     services,
+    reportingUrl: env.REPORTING_URL === 'off' ? null : url(env, 'REPORTING_URL', 'http://localhost:4004'),
     batching: switchFromEnv(env, 'TRIBUTARY_BATCHING', true),
     compiledExecution: switchFromEnv(env, 'COMPILED_EXECUTION', true),
     downstreamExtension: switchFromEnv(env, 'DOWNSTREAM_EXTENSION', true),

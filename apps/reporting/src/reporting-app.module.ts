@@ -9,6 +9,9 @@ import { ReconciliationController } from './reconciliation/reconciliation.contro
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { reportingConfigFromEnv, type ReportingConfig } from './reporting.config.js';
 import { REPORTING_CONFIG } from './reporting.tokens.js';
+import { StoreReportsController } from './reports/store-reports.controller.js';
+import { StoreReportsService } from './reports/store-reports.service.js';
+import { SqlInterfaceService } from './sql-interface/sql-interface.service.js';
 
 @Module({})
 export class ReportingAppModule {
@@ -16,8 +19,8 @@ export class ReportingAppModule {
     return {
       module: ReportingAppModule,
       imports: [ServiceKitModule.forRoot(config, ReportingDatabase)],
-      controllers: [IngestController, FreshnessController, ReconciliationController],
-      providers: [{ provide: REPORTING_CONFIG, useValue: reporting }, IngestService, FreshnessService, ReconciliationService],
+      controllers: [IngestController, FreshnessController, ReconciliationController, StoreReportsController],
+      providers: [{ provide: REPORTING_CONFIG, useValue: reporting }, IngestService, FreshnessService, ReconciliationService, StoreReportsService, SqlInterfaceService],
     };
   }
 }

@@ -1,10 +1,14 @@
-import { ConfigError, type Env } from '@tributary/core';
+import { ConfigError, integerFromEnv, type Env } from '@tributary/core';
 import type { ReportingTable } from '@tributary/contracts';
 
 /** What the reporting app needs beyond what every service has. */
 export interface ReportingConfig {
   /** The service that owns each table, for its side of the reconciliation. */
   sources: Record<ReportingTable, string>;
+  /** The SQL interface of the embedded store (PostgreSQL wire protocol); null: none. */
+  sql: { port: number; host: string } | null;
+  /** The role BI tools read as: reporting_v1 only. A login role with this password on PostgreSQL. */
+  reader: { role: string; password?: string };
 }
 
 const OWNER_OF: Record<ReportingTable, { setting: string; fallback: string }> = {
@@ -13,7 +17,11 @@ const OWNER_OF: Record<ReportingTable, { setting: string; fallback: string }> = 
   products: { setting: 'CATALOG_URL', fallback: 'http://localhost:4003' },
 };
 
-/** `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL`: the same settings as the gateway's. */
+/**
+ * `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the same settings as the gateway's);
+ * `REPORTING_SQL_PORT` (5433; `off`: no SQL interface), `REPORTING_SQL_HOST` (127.0.0.1);
+ * `REPORTING_READER_ROLE` (reporting_reader), `REPORTING_READER_PASSWORD`.
+ */
 export function reportingConfigFromEnv(env: Env = process.env): ReportingConfig {
   const sources = {} as Record<ReportingTable, string>;
   for (const [table, { setting, fallback }] of Object.entries(OWNER_OF) as Array<[ReportingTable, (typeof OWNER_OF)[ReportingTable]]>) {
@@ -21,5 +29,8 @@ export function reportingConfigFromEnv(env: Env = process.env): ReportingConfig 
     if (!/^https?:\/\/[^/]+$/.test(url)) throw new ConfigError(`${setting} must be an http(s) base URL such as ${fallback}, got ${JSON.stringify(env[setting])}`);
     sources[table] = url;
   }
-  return { sources };
+  const role = env.REPORTING_READER_ROLE ?? 'reporting_reader';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new ConfigError(`REPORTING_READER_ROLE must be a lower-case SQL name, got ${JSON.stringify(role)}`);
+  const sql = env.REPORTING_SQL_PORT === 'off' ? null : { port: integerFromEnv(env, 'REPORTING_SQL_PORT', 5433, 0, 65535), host: env.REPORTING_SQL_HOST ?? '127.0.0.1' };
+  return { sources, sql, reader: { role, ...(env.REPORTING_READER_PASSWORD ? { password: env.REPORTING_READER_PASSWORD } : {}) } };
 }

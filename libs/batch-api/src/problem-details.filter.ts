@@ -16,6 +16,8 @@ export function httpStatusOf(code: ProblemCode): number {
       return HttpStatus.NOT_FOUND;
     case ProblemCode.alreadyExists:
       return HttpStatus.CONFLICT;
+    case ProblemCode.staleData:
+      return HttpStatus.SERVICE_UNAVAILABLE;
     case ProblemCode.internal:
       return HttpStatus.INTERNAL_SERVER_ERROR;
     default:

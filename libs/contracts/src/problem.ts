@@ -8,6 +8,8 @@ export const ProblemCode = {
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   notFound: 'NOT_FOUND',
   alreadyExists: 'ALREADY_EXISTS',
+  /** The reporting store lags more than the caller accepts. */
+  staleData: 'STALE_DATA',
   internal: 'INTERNAL',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];

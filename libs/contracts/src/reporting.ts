@@ -118,3 +118,80 @@ export interface TableReconciliation {
   /** Why the source side is missing. */
   error?: string;
 }
+
+/** The reports the reporting app answers from the store, each in one SQL statement over reporting_v1. */
+export const STORE_REPORTS = ['topCustomers', 'salesByMonth', 'salesByCategory', 'salesByCountry'] as const;
+export type StoreReportName = (typeof STORE_REPORTS)[number];
+
+/** The store tables each report reads: its lag is the largest of theirs. */
+export const TABLES_OF_REPORT: Record<StoreReportName, readonly ReportingTable[]> = {
+  topCustomers: ['orders', 'customers'],
+  salesByMonth: ['orders'],
+  salesByCategory: ['orders', 'products'],
+  salesByCountry: ['orders', 'customers'],
+};
+
+/** `POST /v1/reports/{name}`: a period (from inclusive, to exclusive). */
+export interface StoreReportRequest {
+  from: Instant;
+  to: Instant;
+  /** topCustomers: how many (customer, currency) groups. */
+  limit?: number;
+  /** salesByCategory: one row per category, or per category and month. */
+  groupBy?: 'NONE' | 'MONTH';
+}
+
+export interface StoreCustomerRevenueRow {
+  customerId: string;
+  currency: Currency;
+  revenueCents: number;
+  orderCount: number;
+  /** The customer as the store has it; null when it has not arrived (or no longer exists). */
+  customer: { id: string; name: string; email: string; country: string; createdAt: Instant; updatedAt: Instant } | null;
+}
+
+export interface StoreMonthlySalesRow {
+  month: string;
+  currency: Currency;
+  revenueCents: number;
+  orderCount: number;
+  customerCount: number;
+}
+
+export interface StoreCategorySalesRow {
+  category: string;
+  /** YYYY-MM with groupBy MONTH, else null. */
+  month: string | null;
+  currency: Currency;
+  revenueCents: number;
+  units: number;
+}
+
+export interface StoreCountrySalesRow {
+  country: string;
+  currency: Currency;
+  revenueCents: number;
+  orderCount: number;
+  customerCount: number;
+}
+
+export interface StoreReportRows {
+  topCustomers: StoreCustomerRevenueRow;
+  salesByMonth: StoreMonthlySalesRow;
+  salesByCategory: StoreCategorySalesRow;
+  salesByCountry: StoreCountrySalesRow;
+}
+
+/** The rows, and how fresh the tables they were computed from were. */
+export interface StoreReportAnswer<N extends StoreReportName = StoreReportName> {
+  rows: Array<StoreReportRows[N]>;
+  freshness: { lagSeconds: number | null; tables: TableFreshness[] };
+}
+
+/** The category a report gives a line whose product is unknown: deleted, or not in the store yet. */
+export const UNKNOWN_CATEGORY = 'Unknown product';
+
+/** The order of sales by category, from every source: highest revenue first, then category, then currency. */
+export function compareCategorySales(a: { category: string; currency: string; revenueCents: number }, b: { category: string; currency: string; revenueCents: number }): number {
+  return b.revenueCents - a.revenueCents || a.category.localeCompare(b.category) || a.currency.localeCompare(b.currency);
+}

@@ -28,6 +28,21 @@ describe('requestLogging', () => {
     expect(lines[0]).toMatchObject({ level: 30, req: { method: 'GET', url: '/ok?x=1' }, res: { statusCode: 200 }, responseTime: expect.any(Number) });
     expect(lines[1]).toMatchObject({ level: 50, res: { statusCode: 503 } });
   });
+
+  it("logs the pumps' steady traffic at debug, and its failures as any other", async () => {
+    const { lines, logger } = capture();
+    const app = express().use(requestLogging(logger));
+    app.post('/v1/pumps/customers\\:ingest', (_req, res) => void res.json({ applied: 0 }));
+    app.get('/v1/customers\\:checksum', (_req, res) => void res.status(400).end());
+    app.get('/v1/customers', (_req, res) => void res.json({}));
+    await request(app).post('/v1/pumps/customers:ingest').expect(200);
+    await request(app).get('/v1/customers:checksum').expect(400);
+    await request(app).get('/v1/customers').expect(200);
+    expect(lines.map((line) => [line.level, (line.req as { url: string }).url])).toEqual([
+      [30, '/v1/customers:checksum'],
+      [30, '/v1/customers'],
+    ]);
+  });
 });
 
 describe('PinoNestLogger', () => {

@@ -21,12 +21,17 @@ export function createAppLogger(name: string, { logLevel, logFormat }: LogSettin
 export function requestLogging(logger: Logger) {
   return pinoHttp({
     logger,
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+    // The pumps' steady traffic (a checkpoint and a batch per table every second) would bury everything else.
+    customLogLevel: (req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode < 400 && isPumpTraffic(req.url) ? 'debug' : 'info'),
     serializers: {
       req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   });
+}
+
+function isPumpTraffic(url: string | undefined): boolean {
+  return url !== undefined && (url.startsWith('/v1/pumps/') || /^\/v1\/[a-z]+:checksum/.test(url));
 }
 
 /** Nest's own logs (start-up, errors) through the same pino logger. */

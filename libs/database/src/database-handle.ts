@@ -46,6 +46,11 @@ export class DatabaseHandle {
 
   private checkpointTimer?: NodeJS.Timeout;
 
+  /** The embedded database itself, for what goes past Prisma (the reporting app's SQL interface); undefined on PostgreSQL. */
+  get embedded(): PGlite | undefined {
+    return this.pglite;
+  }
+
   static open(location: DatabaseLocation): DatabaseHandle {
     const logged = (factory: SqlMigrationAwareDriverAdapterFactory) => (location.statementLog ? loggingStatements(factory, location.statementLog) : factory);
     if (location.url) {

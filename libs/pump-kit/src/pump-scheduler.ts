@@ -1,9 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { ReportingTable } from '@tributary/contracts';
 import type { PumpConfig } from './pump.config.js';
-import { runPumpOnce, type PumpRunResult } from './pump-runner.js';
+import { runPumpOnce, type PumpRunOptions, type PumpRunResult } from './pump-runner.js';
 import type { PumpSource } from './pump-source.js';
 import { ReportingStoreClient, type ReportingStoreTarget } from './reporting-store.client.js';
+
+type RunOptions = Pick<PumpRunOptions, 'full' | 'onBatch'> & { pageSize?: number };
 
 /** What a service's pumps have done since it started: for logs, /metrics and tests. */
 export interface PumpStatus {
@@ -49,7 +51,7 @@ export class PumpScheduler {
   }
 
   /** Every source once, now: what `npm run pump` and tests call. */
-  async runAll(options: { full?: boolean; pageSize?: number } = {}): Promise<PumpRunResult[]> {
+  async runAll(options: RunOptions = {}): Promise<PumpRunResult[]> {
     const results: PumpRunResult[] = [];
     for (const source of this.sources) results.push(await this.runOne(source, options));
     return results;
@@ -74,14 +76,14 @@ export class PumpScheduler {
     return busy;
   }
 
-  private async runOne(source: PumpSource, { full = false, pageSize = this.config.pageSize }: { full?: boolean; pageSize?: number }): Promise<PumpRunResult> {
+  private async runOne(source: PumpSource, { full = false, pageSize = this.config.pageSize, onBatch }: RunOptions): Promise<PumpRunResult> {
     const status = this.status.get(source.table)!;
     try {
       const result = await runPumpOnce(source, this.store, {
         pageSize,
         full,
         // A large load says how far it is; the steady trickle stays quiet.
-        onBatch: (p) => p.batches % 10 === 0 && this.logger.log(`${source.table}: ${p.rowsRead} rows read, ${p.rowsApplied} applied`),
+        onBatch: onBatch ?? ((p) => p.batches % 10 === 0 && this.logger.log(`${source.table}: ${p.rowsRead} rows read, ${p.rowsApplied} applied`)),
       });
       if (status.lastError) this.logger.log(`${source.table}: delivering again`);
       status.runs++;

@@ -3,6 +3,7 @@ import { Logger, type DynamicModule, type INestApplicationContext } from '@nestj
 import { NestFactory } from '@nestjs/core';
 import { SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
 import { DEFAULT_DEMO_DATA, demoDataSpecFromArgs, progressByTenths, type DemoDataSpec, type SeedProgress } from '@tributary/demo-data';
+import { PumpScheduler } from '@tributary/pump-kit';
 import { createServiceApp, type ServiceDescription } from './create-service-app.js';
 import { SEEDER, type Seeder } from './seeder.js';
 import { serviceConfigFromEnv, type ServiceConfig } from './service.config.js';
@@ -92,13 +93,45 @@ export async function runSeed(definition: ServiceDefinition, args = process.argv
   }
 }
 
-/** The whole of an app's seed.ts: seed, then exit (PGlite and the schema engine leave idle timers), with a one-line error. */
-export function runSeedCommand(definition: ServiceDefinition): void {
-  runSeed(definition).then(
+/**
+ * pump.ts of every service that pumps, its own command: one run of each of its pumps
+ * from their checkpoints (or everything again with `--full`), then exit. Where the
+ * database allows a second process: PostgreSQL, or an embedded database whose service
+ * is not running.
+ */
+export async function runPump(definition: ServiceDefinition, args = process.argv.slice(2)): Promise<void> {
+  const unknown = args.filter((arg) => arg !== '--full');
+  if (unknown.length) throw new Error(`unknown argument ${unknown[0]}: the only option is --full (deliver every row again)`);
+  const config = { ...configOf(definition), logLevel: 'warn' as const, pump: { ...configOf(definition).pump, scheduled: false } };
+  if (!config.database.url && (await isListening(config.port))) {
+    throw new Error(`the ${definition.service} service is running on port ${config.port} with its embedded database open, and pumps from inside: stop it to pump from here`);
+  }
+  const app = await NestFactory.createApplicationContext(definition.module(config), { logger: ['error', 'warn'] });
+  try {
+    const results = await app.get(PumpScheduler).runAll({
+      full: args.includes('--full'),
+      onBatch: (p) => console.log(`${definition.service}: ${p.table}: ${p.rowsRead} rows read, ${p.rowsApplied} applied`),
+    });
+    for (const r of results) {
+      console.log(`${definition.service}: ${r.table}: ${r.rowsApplied} of ${r.rowsRead} rows applied in ${r.seconds.toFixed(1)} s (${Math.round(r.rowsRead / Math.max(r.seconds, 1e-3))} rows/s), horizon ${r.horizon}`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+/** Runs a command of an app, then exits (PGlite and the schema engine leave idle timers), with a one-line error. */
+export function runCommand(definition: ServiceDefinition, command: (definition: ServiceDefinition) => Promise<void>): void {
+  command(definition).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(`${definition.service}: ${error instanceof Error ? error.message : String(error)}`);
       process.exit(1);
     },
   );
+}
+
+/** The whole of an app's seed.ts: seed, then exit (PGlite and the schema engine leave idle timers), with a one-line error. */
+export function runSeedCommand(definition: ServiceDefinition): void {
+  runCommand(definition, (d) => runSeed(d));
 }

@@ -34,6 +34,12 @@ export class TestDatabases {
     }
   }
 
+  /** Roles outlive databases: a test that made one drops it once its databases are gone. */
+  async dropRole(role: string): Promise<void> {
+    if (!this.serverUrl) return;
+    await this.admin((client) => client.query(`DROP ROLE IF EXISTS "${role}"`));
+  }
+
   private async admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
     const client = new pg.Client({ connectionString: this.serverUrl });
     await client.connect();

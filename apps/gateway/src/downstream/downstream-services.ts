@@ -12,3 +12,6 @@ export const DOWNSTREAM_SERVICES = {
 export type DownstreamName = keyof typeof DOWNSTREAM_SERVICES;
 
 export const DOWNSTREAM_NAMES = Object.keys(DOWNSTREAM_SERVICES) as DownstreamName[];
+
+/** Everything the gateway calls: the services, and the reporting store when one is configured. */
+export type ClientName = DownstreamName | 'reporting';

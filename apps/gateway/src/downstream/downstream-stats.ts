@@ -1,4 +1,4 @@
-import { DOWNSTREAM_NAMES, type DownstreamName } from './downstream-services.js';
+import { DOWNSTREAM_NAMES, type ClientName } from './downstream-services.js';
 
 export interface DownstreamCount {
   /** HTTP requests sent, retries included. */
@@ -16,14 +16,16 @@ export interface DownstreamCount {
 export class DownstreamStats {
   constructor(readonly clientGone: AbortSignal = new AbortController().signal) {}
 
-  private readonly counts = Object.fromEntries(DOWNSTREAM_NAMES.map((name) => [name, { calls: 0, keys: 0 }])) as Record<DownstreamName, DownstreamCount>;
+  // Every service, called or not; the reporting store once it was called.
+  private readonly counts: Partial<Record<ClientName, DownstreamCount>> = Object.fromEntries(DOWNSTREAM_NAMES.map((name) => [name, { calls: 0, keys: 0 }]));
 
-  record(service: DownstreamName, keys: number): void {
-    this.counts[service].calls++;
-    this.counts[service].keys += keys;
+  record(service: ClientName, keys: number): void {
+    const count = (this.counts[service] ??= { calls: 0, keys: 0 });
+    count.calls++;
+    count.keys += keys;
   }
 
-  toJSON(): Record<DownstreamName, DownstreamCount> {
+  toJSON(): Partial<Record<ClientName, DownstreamCount>> {
     return structuredClone(this.counts);
   }
 }

@@ -1,5 +1,5 @@
 import type { FieldViolation, ProblemCode } from '@tributary/contracts';
-import type { DownstreamName } from './downstream-services.js';
+import type { ClientName } from './downstream-services.js';
 
 export const DownstreamErrorCode = {
   /** The service did not answer in time, refused the connection, or its circuit is open. */
@@ -24,7 +24,7 @@ export interface DownstreamProblem {
  */
 export class DownstreamError extends Error {
   constructor(
-    readonly service: DownstreamName,
+    readonly service: ClientName,
     readonly code: DownstreamErrorCode,
     message: string,
     readonly status?: number,

@@ -6,6 +6,7 @@ import { GatewayMetrics } from '../operations/gateway-metrics.js';
 import { CatalogApi } from './catalog.api.js';
 import { CustomersApi } from './customers.api.js';
 import { OrdersApi } from './orders.api.js';
+import { ReportingApi } from './reporting.api.js';
 import { ServiceClient } from './service-client.js';
 
 /** The services, each behind its own pool, timeouts, retries and circuit breaker. */
@@ -15,6 +16,9 @@ export class Downstream implements OnApplicationShutdown {
   readonly customers: CustomersApi;
   readonly orders: OrdersApi;
   readonly catalog: CatalogApi;
+  /** Absent when no reporting store is configured. */
+  readonly reporting?: ReportingApi;
+  private readonly reportingClient?: ServiceClient;
 
   constructor(@Inject(GATEWAY_CONFIG) config: GatewayConfig, metrics: GatewayMetrics) {
     const options = {
@@ -28,9 +32,13 @@ export class Downstream implements OnApplicationShutdown {
     this.customers = new CustomersApi(this.clients.customers);
     this.orders = new OrdersApi(this.clients.orders);
     this.catalog = new CatalogApi(this.clients.catalog);
+    if (config.reportingUrl) {
+      this.reportingClient = new ServiceClient('reporting', config.reportingUrl, options, metrics);
+      this.reporting = new ReportingApi(this.reportingClient);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(Object.values(this.clients).map((client) => client.close()));
+    await Promise.all([...Object.values(this.clients), ...(this.reportingClient ? [this.reportingClient] : [])].map((client) => client.close()));
   }
 }

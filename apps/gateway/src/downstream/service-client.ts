@@ -1,4 +1,4 @@
-import type { DownstreamName } from './downstream-services.js';
+import type { ClientName } from './downstream-services.js';
 import {
   circuitBreaker,
   CircuitState,
@@ -65,7 +65,7 @@ export class ServiceClient {
   private readonly breaker: CircuitBreakerPolicy;
 
   constructor(
-    readonly service: DownstreamName,
+    readonly service: ClientName,
     baseUrl: string,
     options: ServiceClientOptions,
     private readonly metrics: GatewayMetrics,

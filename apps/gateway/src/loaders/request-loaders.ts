@@ -8,6 +8,7 @@ import { Downstream } from '../downstream/downstream.service.js';
 import { GATEWAY_CONFIG } from '../gateway.constants.js';
 import type { GatewayConfig } from '../gateway.config.js';
 import { GatewayMetrics } from '../operations/gateway-metrics.js';
+import type { ReportFreshness } from '../reports/report-source.js';
 
 export interface CustomerOrdersKey extends PlacedPeriod {
   customerId: string;
@@ -25,6 +26,8 @@ export interface RequestLoaders {
 export interface GatewayContext {
   loaders: RequestLoaders;
   downstream: DownstreamStats;
+  /** Which source served each report: `extensions.freshness`. */
+  freshness: ReportFreshness;
 }
 
 /** A batchGet result as a value per key: the resource, or null where it does not exist. */

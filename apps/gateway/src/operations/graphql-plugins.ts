@@ -18,6 +18,21 @@ export function downstreamExtensionPlugin(): ApolloServerPlugin<GatewayContext> 
   };
 }
 
+/** Adds `extensions.freshness` to a response with reports: which source served each, and its lag. */
+export function freshnessExtensionPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }: GraphQLRequestContext<GatewayContext>) {
+          const body = response.body;
+          if (!body || body.kind !== 'single' || contextValue.freshness.empty) return;
+          body.singleResult.extensions = { ...body.singleResult.extensions, freshness: contextValue.freshness.toJSON() };
+        },
+      };
+    },
+  };
+}
+
 /** Times every GraphQL request by operation name, for /metrics. */
 export function metricsPlugin(metrics: GatewayMetrics): ApolloServerPlugin<GatewayContext> {
   return {

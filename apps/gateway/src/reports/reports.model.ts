@@ -4,7 +4,10 @@ import { Customer } from '../customers/customer.model.js';
 
 const REVENUE = { description: 'In cents of `currency`; sums exceed 32 bits, so this is a 53-bit integer (SafeInt).' };
 
-@ObjectType({ description: 'Reports over the orders, aggregated by the orders service. Periods: from inclusive, to exclusive; cancelled orders do not count.' })
+@ObjectType({
+  description:
+    'Reports over the orders: from the reporting store in one SQL statement, or live, aggregated by the orders service (see `source`). Periods: from inclusive, to exclusive; cancelled orders do not count.',
+})
 export class Reports {}
 
 @ObjectType()
@@ -38,12 +41,28 @@ export class MonthlySales {
 export class CategorySales {
   @Field()
   category!: string;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM (UTC) with groupBy MONTH; null otherwise.' })
+  month?: string | null;
   @Field()
   currency!: string;
   @Field(() => SafeIntResolver, REVENUE)
   revenueCents!: number;
   @Field(() => SafeIntResolver, { description: 'Units sold.' })
   units!: number;
+}
+
+@ObjectType({ description: "Sales to the customers of one country (their country as the store has it) in one currency." })
+export class CountrySales {
+  @Field({ description: 'ISO 3166-1 alpha-2; ?? for customers the store does not know yet.' })
+  country!: string;
+  @Field()
+  currency!: string;
+  @Field(() => SafeIntResolver, REVENUE)
+  revenueCents!: number;
+  @Field(() => Int)
+  orderCount!: number;
+  @Field(() => Int, { description: 'Distinct customers who ordered.' })
+  customerCount!: number;
 }
 
 @ObjectType()

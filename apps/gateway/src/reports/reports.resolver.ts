@@ -1,34 +1,40 @@
-import { Args, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { Customer } from '../customers/customer.model.js';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
 import { Loaders, RequestStats, type GatewayContext, type RequestLoaders } from '../loaders/request-loaders.js';
 import { IdsArgs } from '../pagination/ids.args.js';
-import { PeriodArgs, TopCustomersArgs } from './reports.args.js';
-import { CategorySales, CustomerRevenue, CustomerSummary, MonthlySales, Reports } from './reports.model.js';
+import { PeriodArgs, SalesByCategoryArgs, TopCustomersArgs } from './reports.args.js';
+import { CategorySales, CountrySales, CustomerRevenue, CustomerSummary, MonthlySales, Reports } from './reports.model.js';
 import { ReportsService } from './reports.service.js';
 
 @Resolver(() => Reports)
 export class ReportsResolver {
   constructor(private readonly service: ReportsService) {}
 
-  @Query(() => Reports, { description: 'Report queries; each pushes its aggregation down to the orders service.' })
+  @Query(() => Reports, { description: 'Report queries: from the reporting store or live (each takes `source`); `extensions.freshness` says which served each.' })
   reports(): Reports {
     return {};
   }
 
   @ResolveField(() => [CustomerRevenue], { description: 'Customers ranked by revenue in the period.' })
-  topCustomers(@Args() { from, to, limit }: TopCustomersArgs, @RequestStats() stats: DownstreamStats) {
-    return this.service.topCustomers({ from, to }, limit ?? 10, stats);
+  topCustomers(@Args() { limit, ...args }: TopCustomersArgs, @Context() context: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    return this.service.topCustomersReport({ args, context, responseKey: String(info.path.key) }, limit ?? 10);
   }
 
   @ResolveField(() => [MonthlySales], { description: 'Revenue, orders and customers per month (UTC) and currency.' })
-  salesByMonth(@Args() period: PeriodArgs, @RequestStats() stats: DownstreamStats) {
-    return this.service.salesByMonth(period, stats);
+  salesByMonth(@Args() args: PeriodArgs, @Context() context: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    return this.service.salesByMonthReport({ args, context, responseKey: String(info.path.key) });
   }
 
-  @ResolveField(() => [CategorySales], { description: 'Revenue and units per product category and currency, from the order lines.' })
-  salesByCategory(@Args() period: PeriodArgs, @RequestStats() stats: DownstreamStats, @Loaders() loaders: RequestLoaders) {
-    return this.service.salesByCategory(period, stats, loaders);
+  @ResolveField(() => [CategorySales], { description: 'Revenue and units per product category and currency, from the order lines; per month too with groupBy MONTH (store only).' })
+  salesByCategory(@Args() { groupBy, ...args }: SalesByCategoryArgs, @Context() context: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    return this.service.salesByCategoryReport({ args, context, responseKey: String(info.path.key) }, groupBy);
+  }
+
+  @ResolveField(() => [CountrySales], { description: "Revenue, orders and customers per customer country and currency. From the reporting store only (source LIVE is refused)." })
+  salesByCountry(@Args() args: PeriodArgs, @Context() context: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    return this.service.salesByCountryReport({ args, context, responseKey: String(info.path.key) });
   }
 
   @ResolveField(() => [CustomerSummary], { nullable: 'items', description: 'One entry per id, in order; null for an unknown customer. All time, cancelled orders excluded.' })
@@ -43,6 +49,6 @@ export class CustomerRevenueResolver {
   // Resolved once per row: see FAST_FIELD_RESOLVER in request-loaders.ts.
   @ResolveField(() => Customer, { nullable: true })
   customer(row: CustomerRevenue, _args: unknown, { loaders }: GatewayContext) {
-    return loaders.customerById.load(row.customerId);
+    return row.customer !== undefined ? row.customer : loaders.customerById.load(row.customerId);
   }
 }

@@ -1,26 +1,86 @@
 import { Injectable } from '@nestjs/common';
-import { COUNTED_ORDER_STATUSES, type AggregateMeasure, type AggregateOrdersRequest, type OrderAggregate } from '@tributary/contracts';
+import { compareCategorySales, COUNTED_ORDER_STATUSES, UNKNOWN_CATEGORY, type AggregateMeasure, type AggregateOrdersRequest, type OrderAggregate } from '@tributary/contracts';
 import { DomainException } from '@tributary/core';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
 import { Downstream } from '../downstream/downstream.service.js';
 import type { RequestLoaders } from '../loaders/request-loaders.js';
-import type { CategorySales, CustomerRevenue, CustomerSummary, MonthlySales } from './reports.model.js';
-import type { PeriodArgs } from './reports.args.js';
+import type { GatewayContext } from '../loaders/request-loaders.js';
+import type { CategorySales, CountrySales, CustomerRevenue, CustomerSummary, MonthlySales } from './reports.model.js';
+import { SalesGrouping, type PeriodArgs } from './reports.args.js';
+import { ReportSourceService } from './report-source.service.js';
 
 const COUNTED_STATUSES = [...COUNTED_ORDER_STATUSES];
 
-function periodOrThrow({ from, to }: PeriodArgs): Pick<AggregateOrdersRequest, 'placedFrom' | 'placedTo'> {
+function periodOrThrow({ from, to }: Pick<PeriodArgs, 'from' | 'to'>): Pick<AggregateOrdersRequest, 'placedFrom' | 'placedTo'> {
   if (from >= to) throw DomainException.invalidField('to', 'to must be later than from');
   return { placedFrom: from.toISOString(), placedTo: to.toISOString() };
 }
 
+/** Where a report's answer is recorded, and how its sources are chosen. */
+interface ReportCall {
+  args: PeriodArgs;
+  responseKey: string;
+  context: GatewayContext;
+}
+
 /**
- * Every report asks the orders service for its aggregate (computed in SQL where the
- * orders are), then batch-loads only the entities the aggregate names.
+ * Every period report has two sources (ReportSourceService chooses): the reporting
+ * store, which answers in one SQL statement with names and categories joined, and
+ * live, where the orders service computes the aggregate in SQL and the gateway
+ * batch-loads only the entities the aggregate names.
  */
 @Injectable()
 export class ReportsService {
-  constructor(private readonly downstream: Downstream) {}
+  constructor(
+    private readonly downstream: Downstream,
+    private readonly sources: ReportSourceService,
+  ) {}
+
+  topCustomersReport({ args, responseKey, context }: ReportCall, limit: number): Promise<CustomerRevenue[]> {
+    const period = periodOrThrow(args);
+    return this.sources.serve(
+      {
+        name: 'topCustomers',
+        responseKey,
+        ...args,
+        request: { from: period.placedFrom!, to: period.placedTo!, limit },
+        live: () => this.topCustomers(args, limit, context.downstream),
+        // The store joined each customer: no batch call follows (one that has not arrived yet is loaded live).
+        fromStore: (rows) => rows.map(({ customer, ...row }) => ({ ...row, ...(customer ? { customer } : {}) })),
+      },
+      context,
+    );
+  }
+
+  salesByMonthReport({ args, responseKey, context }: ReportCall): Promise<MonthlySales[]> {
+    const period = periodOrThrow(args);
+    return this.sources.serve(
+      { name: 'salesByMonth', responseKey, ...args, request: { from: period.placedFrom!, to: period.placedTo! }, live: () => this.salesByMonth(args, context.downstream), fromStore: (rows) => rows },
+      context,
+    );
+  }
+
+  salesByCategoryReport({ args, responseKey, context }: ReportCall, groupBy: SalesGrouping): Promise<CategorySales[]> {
+    const period = periodOrThrow(args);
+    return this.sources.serve(
+      {
+        name: 'salesByCategory',
+        responseKey,
+        ...args,
+        request: { from: period.placedFrom!, to: period.placedTo!, groupBy },
+        // By month, live would be an aggregate per product and month, then a batch of every product: the store's only.
+        live: groupBy === SalesGrouping.NONE ? () => this.salesByCategory(args, context.downstream, context.loaders) : undefined,
+        fromStore: (rows) => rows,
+      },
+      context,
+    );
+  }
+
+  /** The store's only: live, every customer of the period would be batch-loaded for their country. */
+  salesByCountryReport({ args, responseKey, context }: ReportCall): Promise<CountrySales[]> {
+    const period = periodOrThrow(args);
+    return this.sources.serve({ name: 'salesByCountry', responseKey, ...args, request: { from: period.placedFrom!, to: period.placedTo! }, fromStore: (rows) => rows }, context);
+  }
 
   async topCustomers(period: PeriodArgs, limit: number, stats: DownstreamStats): Promise<CustomerRevenue[]> {
     const groups = await this.aggregate({ groupBy: 'customer', ...periodOrThrow(period), statuses: COUNTED_STATUSES, limit, measures: ['orderCount'] }, stats);
@@ -43,14 +103,14 @@ export class ReportsService {
     }
     const sales = new Map<string, CategorySales>();
     for (const group of groups) {
-      const category = categoryOf.get(group.key!) ?? 'Unknown product';
+      const category = categoryOf.get(group.key!) ?? UNKNOWN_CATEGORY;
       const key = `${category}|${group.currency}`;
-      const entry = sales.get(key) ?? { category, currency: group.currency, revenueCents: 0, units: 0 };
+      const entry = sales.get(key) ?? { category, month: null, currency: group.currency, revenueCents: 0, units: 0 };
       entry.revenueCents += group.revenueCents;
       entry.units += group.units;
       sales.set(key, entry);
     }
-    return [...sales.values()].sort((a, b) => b.revenueCents - a.revenueCents || a.category.localeCompare(b.category) || a.currency.localeCompare(b.currency));
+    return [...sales.values()].sort(compareCategorySales);
   }
 
   /** One entry per requested id, in order: null for an unknown customer. */
