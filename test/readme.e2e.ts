@@ -5,10 +5,14 @@ import { promisify } from 'node:util';
 import { projectPath } from '@tributary/database';
 import { DEFAULT_DEMO_DATA } from '@tributary/demo-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqlInterfaceService } from '../apps/reporting/src/sql-interface/sql-interface.service.js';
 import { startSystem, type SystemUnderTest } from './support/system-under-test.js';
 
 const run = promisify(execFile);
 let system: SystemUnderTest;
+/** The README's psql example: what a BI user tries first. */
+const psqlExample = [...readFileSync(projectPath('README.md'), 'utf8').matchAll(/```bash\n(psql [\s\S]*?)```/g)].map((match) => match[1]!)[0];
+
 /** README port → the port this test's instance listens on. */
 const ports = new Map<number, number>();
 
@@ -21,13 +25,18 @@ const examples = [...readFileSync(projectPath('README.md'), 'utf8').matchAll(/``
 async function runExample(block: string): Promise<string> {
   let script = block;
   for (const [readmePort, port] of ports) script = script.replaceAll(`localhost:${readmePort}`, `127.0.0.1:${port}`);
+  // The example's reader role, as this test's store names it.
+  script = script.replaceAll('reporting_reader@', `${system.reporting!.reader.role}@`);
   return (await run('bash', ['-euo', 'pipefail', '-c', script])).stdout;
 }
 
 beforeAll(async () => {
   // The demo data of `npm start`, so that the ids in the README exist.
-  system = await startSystem(DEFAULT_DEMO_DATA);
+  system = await startSystem(DEFAULT_DEMO_DATA, {}, { reporting: true });
+  await system.reporting!.pumpAll();
   await system.gateway.app.listen(0, '127.0.0.1');
+  ports.set(4004, system.reporting!.service.port);
+  ports.set(5433, system.reporting!.service.app.get(SqlInterfaceService).port!);
   ports.set(4000, (system.gateway.http.address() as AddressInfo).port);
   ports.set(4001, system.customers.port);
   ports.set(4002, system.orders.port);
@@ -63,9 +72,44 @@ describe('the README curl examples', () => {
     },
   );
 
-  it('the first report query shows one call to orders and one to customers', async () => {
+  it('the first report comes from the store, fresh, in one call and none to the services', async () => {
     const body = JSON.parse(await runExample(examples.find((b) => b.includes('topCustomers'))!));
     expect(body.data.reports.topCustomers).toHaveLength(3);
+    expect(body.extensions.freshness.topCustomers).toEqual({ source: 'REPORTING', lagSeconds: expect.any(Number) });
+    expect(body.extensions.freshness.topCustomers.lagSeconds).toBeLessThan(60);
+    expect(body.extensions.downstream).toEqual({ customers: { calls: 0, keys: 0 }, orders: { calls: 0, keys: 0 }, catalog: { calls: 0, keys: 0 }, reporting: { calls: 1, keys: 0 } });
+  });
+
+  it('the same report live shows one call to orders and one to customers, with the same answer', async () => {
+    const [fromStore, live] = examples.filter((b) => b.includes('topCustomers'));
+    const body = JSON.parse(await runExample(live!));
+    expect(body.extensions.freshness.topCustomers).toEqual({ source: 'LIVE', lagSeconds: 0 });
     expect(body.extensions.downstream).toEqual({ customers: { calls: 1, keys: 3 }, orders: { calls: 1, keys: 0 }, catalog: { calls: 0, keys: 0 } });
+    expect(body.data).toEqual(JSON.parse(await runExample(fromStore!)).data);
+  });
+
+  it('reconciliation shows no difference after the pumps ran', async () => {
+    // The examples above wrote (a customer, an order's status): the next pump run delivers them.
+    await system.reporting!.pumpAll();
+    const body = JSON.parse(await runExample(examples.find((b) => b.includes('/v1/reconciliation'))!.split('\n').find((line) => line.includes('reconciliation'))!));
+    expect(body.tables.map((t: { countDifference: number; matches: boolean }) => [t.countDifference, t.matches])).toEqual([
+      [0, true],
+      [0, true],
+      [0, true],
+    ]);
+  });
+});
+
+const psqlFound = await run('bash', ['-c', 'command -v psql']).then(
+  () => true,
+  () => false,
+);
+if (!psqlFound) console.log('readme: the psql example is skipped: no psql on this machine (apt-get install -y postgresql-client)');
+
+describe.skipIf(!psqlFound)('the README psql example', () => {
+  it('answers from reporting_v1 as written', async () => {
+    const stdout = await runExample(psqlExample!);
+    expect(stdout).toMatch(/category\s+\|\s+currency\s+\|\s+revenue_cents/);
+    expect(stdout).toMatch(/\(5 rows\)/);
   });
 });

@@ -84,7 +84,7 @@ describe(`the reader role over ${onPostgres ? 'PostgreSQL' : "the embedded store
 
   it('leaves the pumps working after all that', async () => {
     const [customer] = await system.customers.db.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id FROM customers ORDER BY id LIMIT 1`);
-    await system.customers.db.$executeRawUnsafe(`UPDATE customers SET name = 'After The Readers', updated_at = now() WHERE id = $1`, customer!.id);
+    await system.customers.db.$queryRawUnsafe(`UPDATE customers SET name = 'After The Readers', updated_at = now() WHERE id = $1`, customer!.id);
     await reporting.pumpAll();
     const { rows } = await reader.query(`SELECT name FROM reporting_v1.customers WHERE id = $1`, [customer!.id]);
     expect(rows).toEqual([{ name: 'After The Readers' }]);
