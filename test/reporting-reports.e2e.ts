@@ -158,6 +158,32 @@ describe('reports only the store answers', () => {
   });
 });
 
+describe('the store through the gateway and /metrics', () => {
+  it('reporting { freshness reconciliation } says how fresh and how complete the store is', async () => {
+    await reporting.pumpAll();
+    const response = await graphql(system.gateway, `{ reporting { freshness { table lagSeconds rowsPumped } reconciliation { table countDifference matches source { count } store { count } } } }`);
+    expect(response.body.errors).toBeUndefined();
+    const { freshness, reconciliation } = response.body.data.reporting;
+    expect(freshness.map((t: { table: string }) => t.table)).toEqual(['customers', 'products', 'orders']);
+    for (const table of freshness) expect(table.lagSeconds).toBeLessThan(60);
+    expect(reconciliation).toEqual([
+      { table: 'customers', countDifference: 0, matches: true, source: { count: TEST_DATA.customers }, store: { count: TEST_DATA.customers } },
+      { table: 'products', countDifference: 0, matches: true, source: { count: TEST_DATA.products }, store: { count: TEST_DATA.products } },
+      { table: 'orders', countDifference: 0, matches: true, source: { count: TEST_DATA.orders }, store: { count: TEST_DATA.orders } },
+    ]);
+  });
+
+  it('/metrics has the lag and the rows pumped per table', async () => {
+    const { default: request } = await import('supertest');
+    const metrics = (await request(reporting.service.http).get('/metrics').expect(200)).text;
+    for (const table of ['customers', 'products', 'orders']) {
+      expect(metrics).toMatch(new RegExp(`^tributary_reporting_lag_seconds\\{table="${table}"\\} \\d+(\\.\\d+)?$`, 'm'));
+      expect(metrics).toMatch(new RegExp(`^tributary_reporting_rows_pumped\\{table="${table}"\\} [1-9]\\d*$`, 'm'));
+    }
+    expect(metrics).toContain('tributary_reporting_ingest_errors_total');
+  });
+});
+
 describe('a store that is down', () => {
   // Last: its failures open the gateway's circuit to the store for a while.
   it('answers live when the store is down, and REPORTING says the store is unavailable', async () => {

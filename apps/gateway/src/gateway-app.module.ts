@@ -19,6 +19,7 @@ import { HealthController } from './operations/health.controller.js';
 import { MetricsController } from './operations/metrics.controller.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ReportFreshness } from './reports/report-source.js';
+import { ReportingStatusModule } from './reporting/reporting-status.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 
 /**
@@ -95,6 +96,7 @@ export class GatewayAppModule {
         CatalogModule,
         OrdersModule,
         ReportsModule,
+        ReportingStatusModule,
       ],
       controllers: [HealthController, MetricsController],
     };

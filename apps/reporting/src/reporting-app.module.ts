@@ -12,6 +12,8 @@ import { REPORTING_CONFIG } from './reporting.tokens.js';
 import { StoreReportsController } from './reports/store-reports.controller.js';
 import { StoreReportsService } from './reports/store-reports.service.js';
 import { SqlInterfaceService } from './sql-interface/sql-interface.service.js';
+import { MetricsController } from './metrics/metrics.controller.js';
+import { ReportingMetrics } from './metrics/reporting-metrics.js';
 
 @Module({})
 export class ReportingAppModule {
@@ -19,8 +21,8 @@ export class ReportingAppModule {
     return {
       module: ReportingAppModule,
       imports: [ServiceKitModule.forRoot(config, ReportingDatabase)],
-      controllers: [IngestController, FreshnessController, ReconciliationController, StoreReportsController],
-      providers: [{ provide: REPORTING_CONFIG, useValue: reporting }, IngestService, FreshnessService, ReconciliationService, StoreReportsService, SqlInterfaceService],
+      controllers: [IngestController, FreshnessController, ReconciliationController, StoreReportsController, MetricsController],
+      providers: [{ provide: REPORTING_CONFIG, useValue: reporting }, IngestService, FreshnessService, ReconciliationService, StoreReportsService, SqlInterfaceService, ReportingMetrics],
     };
   }
 }

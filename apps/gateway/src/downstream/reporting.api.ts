@@ -1,4 +1,4 @@
-import type { StoreReportAnswer, StoreReportName, StoreReportRequest } from '@tributary/contracts';
+import type { StoreReportAnswer, StoreReportName, StoreReportRequest, TableFreshness, TableReconciliation } from '@tributary/contracts';
 import type { DownstreamStats } from './downstream-stats.js';
 import type { ServiceClient } from './service-client.js';
 
@@ -8,5 +8,13 @@ export class ReportingApi {
 
   report<N extends StoreReportName>(name: N, request: StoreReportRequest, stats: DownstreamStats): Promise<StoreReportAnswer<N>> {
     return this.http.call({ method: 'POST', path: `/v1/reports/${name}`, body: request, keys: 0, idempotent: true, listField: 'rows' }, stats);
+  }
+
+  freshness(stats: DownstreamStats): Promise<{ tables: TableFreshness[] }> {
+    return this.http.call({ method: 'GET', path: '/v1/freshness', keys: 0, idempotent: true, listField: 'tables' }, stats);
+  }
+
+  reconciliation(stats: DownstreamStats): Promise<{ tables: TableReconciliation[] }> {
+    return this.http.call({ method: 'GET', path: '/v1/reconciliation', keys: 0, idempotent: true, listField: 'tables' }, stats);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PumpBatch, PumpBatchResult, PumpCheckpoint, ReportingTable } from '@tributary/contracts';
 import { ReportingDatabase } from '../database/reporting-database.js';
+import { ReportingMetrics } from '../metrics/reporting-metrics.js';
 import { UPSERT_OF } from './store-upserts.js';
 
 interface CheckpointRow {
@@ -41,7 +42,10 @@ export class IngestService {
   /** Set by tests only. */
   faultHook?: IngestFaultHook;
 
-  constructor(private readonly db: ReportingDatabase) {}
+  constructor(
+    private readonly db: ReportingDatabase,
+    private readonly metrics: ReportingMetrics,
+  ) {}
 
   async checkpoint(table: ReportingTable): Promise<PumpCheckpoint> {
     const [row] = await this.db.$queryRawUnsafe<CheckpointRow[]>(`SELECT ${CHECKPOINT_COLUMNS} FROM reporting_store.pump_checkpoints WHERE "table" = $1`, table);
@@ -49,6 +53,17 @@ export class IngestService {
   }
 
   async ingest(table: ReportingTable, batch: PumpBatch): Promise<PumpBatchResult> {
+    try {
+      const result = await this.apply(table, batch);
+      this.metrics.rowsApplied.inc({ table }, result.applied);
+      return result;
+    } catch (error) {
+      this.metrics.ingestErrors.inc({ table });
+      throw error;
+    }
+  }
+
+  private async apply(table: ReportingTable, batch: PumpBatch): Promise<PumpBatchResult> {
     const applied = await this.db.$transaction(
       async (tx) => {
         const [{ applied }] = batch.rows.length
