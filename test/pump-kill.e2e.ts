@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPORTING_TABLES } from '@tributary/contracts';
 import type { DatabaseLocation } from '@tributary/database';
 import { projectPath } from '@tributary/database';
 import { startService, TestDatabases, TEST_DATA, type ServiceUnderTest } from '@tributary/testing';
@@ -24,7 +25,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tributary-pump-kill-'));
 const PAGE_SIZE = 200;
 let ordersDatabase: DatabaseLocation;
 let reporting: ServiceUnderTest & { url: string };
-const reportingConfig: ReportingConfig = { sources: { customers: '', orders: '', products: '' }, sql: null, reader: { role: `reporting_reader_${process.pid}`, password: 'x' } };
+const reportingConfig: ReportingConfig = { sources: { customers: '', orders: '', products: '' }, sql: null, reader: { role: `reporting_reader_${process.pid}`, password: 'x' }, pumpRolePrefix: `tributary_pump_${process.pid}_` };
 
 beforeAll(async () => {
   // The pump command as `npm run pump` runs it, compiled into a folder of this test's own.
@@ -40,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await reporting?.close();
   await databases.dropAll();
-  await databases.dropRole(reportingConfig.reader.role);
+  for (const role of [reportingConfig.reader.role, ...REPORTING_TABLES.map((table) => `${reportingConfig.pumpRolePrefix}${table}`)]) await databases.dropRole(role);
   rmSync(projectPath(build), { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
 });

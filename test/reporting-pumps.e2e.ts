@@ -150,3 +150,30 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a late commit is never skipped 
 });
 
 if (!process.env.TEST_DATABASE_URL) console.log('reporting-pumps: the late-commit test needs PostgreSQL (TEST_DATABASE_URL); PGlite runs one transaction at a time');
+
+describe("each table's pump writes as a role of its own", () => {
+  const asPump = async (table: string, sql: string) => {
+    try {
+      await store().$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`SET LOCAL ROLE "${reporting.roles.find((r) => r.endsWith(`_${table}`))}"`);
+        await tx.$executeRawUnsafe(sql);
+      });
+      return 'ran';
+    } catch (error) {
+      return /permission denied|row-level security/.test(String(error)) ? 'refused' : String(error);
+    }
+  };
+
+  it("may write its own table and checkpoint, and neither another table nor another pump's checkpoint", async () => {
+    expect(await asPump('customers', `UPDATE reporting_store.customers SET name = name WHERE false`)).toBe('ran');
+    expect(await asPump('customers', `UPDATE reporting_store.pump_checkpoints SET updated_at = now() WHERE "table" = 'customers'`)).toBe('ran');
+    expect(await asPump('customers', `UPDATE reporting_store.orders SET status = 'CANCELLED'`)).toBe('refused');
+    expect(await asPump('customers', `DELETE FROM reporting_store.customers`)).toBe('refused');
+    expect(await asPump('products', `INSERT INTO reporting_store.pump_checkpoints ("table", horizon, updated_at) VALUES ('orders', 0, now())`)).toBe('refused');
+    // Another pump's checkpoint is invisible to it: the update finds no row.
+    await asPump('products', `UPDATE reporting_store.pump_checkpoints SET horizon = 0 WHERE "table" = 'orders'`);
+    const checkpoint = (await request(reporting.service.http).get('/v1/pumps/orders/checkpoint').expect(200)).body;
+    expect(Number(checkpoint.horizon)).toBeGreaterThan(0);
+    await expectStoreEqualsSources();
+  });
+});

@@ -7,6 +7,7 @@ import { customersService } from '../../apps/customers/src/customers-app.module.
 import { ordersService } from '../../apps/orders/src/orders-app.module.js';
 import { reportingServiceWith } from '../../apps/reporting/src/reporting-app.module.js';
 import type { ReportingConfig } from '../../apps/reporting/src/reporting.config.js';
+import { REPORTING_TABLES } from '@tributary/contracts';
 import { PUMP_SOURCES, PumpScheduler, type PumpRunResult, type PumpSource } from '@tributary/pump-kit';
 import { startService, TestDatabases, type ServiceUnderTest } from '@tributary/testing';
 import { graphql, startGateway, type GatewayUnderTest } from './gateway-under-test.js';
@@ -41,6 +42,8 @@ export interface ReportingUnderTest {
   service: RunningService;
   /** The reader role BI tools use, and its password (PostgreSQL). */
   reader: { role: string; password: string };
+  /** Every role the store made on the server (the reader's, the pumps'): dropped with the databases. */
+  roles: string[];
   /** Each service's pumps, pointed at this reporting app. */
   pumps: { customers: PumpScheduler; orders: PumpScheduler; catalog: PumpScheduler };
   /** One run of every pump, as the schedule would make. */
@@ -105,7 +108,7 @@ export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<
       for (const g of gateways) await g.close();
       for (const service of [customers, orders, catalog, ...(reporting ? [reporting.service] : [])]) await service.close();
       await databases.dropAll();
-      if (reporting) await databases.dropRole(reporting.reader.role);
+      for (const role of reporting?.roles ?? []) await databases.dropRole(role);
     },
   };
 }
@@ -113,11 +116,13 @@ export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<
 const url = (service: RunningService) => `http://127.0.0.1:${service.port}`;
 
 async function startReporting(databases: TestDatabases, services: { customers: RunningService; orders: RunningService; catalog: RunningService }): Promise<ReportingUnderTest> {
+  const suffix = randomBytes(4).toString('hex');
   const config: ReportingConfig = {
     sources: { customers: url(services.customers), orders: url(services.orders), products: url(services.catalog) },
     sql: { port: 0, host: '127.0.0.1' },
     // Roles belong to the whole PostgreSQL server: one per test file, dropped with its databases.
-    reader: { role: `reporting_reader_${randomBytes(4).toString('hex')}`, password: 'reader-password' },
+    reader: { role: `reporting_reader_${suffix}`, password: 'reader-password' },
+    pumpRolePrefix: `tributary_pump_${suffix}_`,
   };
   const service = await listen(reportingServiceWith(() => config), databases);
   const pumpOf = (owner: RunningService) =>
@@ -126,6 +131,7 @@ async function startReporting(databases: TestDatabases, services: { customers: R
   return {
     service,
     reader: config.reader as Required<ReportingConfig['reader']>,
+    roles: [config.reader.role, ...REPORTING_TABLES.map((table) => `${config.pumpRolePrefix}${table}`)],
     pumps,
     pumpAll: async (options) => [...(await pumps.customers.runAll(options)), ...(await pumps.catalog.runAll(options)), ...(await pumps.orders.runAll(options))],
   };

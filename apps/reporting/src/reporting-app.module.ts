@@ -5,6 +5,7 @@ import { FreshnessController } from './freshness/freshness.controller.js';
 import { FreshnessService } from './freshness/freshness.service.js';
 import { IngestController } from './ingest/ingest.controller.js';
 import { IngestService } from './ingest/ingest.service.js';
+import { PumpRolesService } from './ingest/pump-roles.service.js';
 import { ReconciliationController } from './reconciliation/reconciliation.controller.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { reportingConfigFromEnv, type ReportingConfig } from './reporting.config.js';
@@ -22,7 +23,7 @@ export class ReportingAppModule {
       module: ReportingAppModule,
       imports: [ServiceKitModule.forRoot(config, ReportingDatabase)],
       controllers: [IngestController, FreshnessController, ReconciliationController, StoreReportsController, MetricsController],
-      providers: [{ provide: REPORTING_CONFIG, useValue: reporting }, IngestService, FreshnessService, ReconciliationService, StoreReportsService, SqlInterfaceService, ReportingMetrics],
+      providers: [{ provide: REPORTING_CONFIG, useValue: reporting }, IngestService, PumpRolesService, FreshnessService, ReconciliationService, StoreReportsService, SqlInterfaceService, ReportingMetrics],
     };
   }
 }

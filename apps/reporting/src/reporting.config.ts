@@ -9,6 +9,8 @@ export interface ReportingConfig {
   sql: { port: number; host: string } | null;
   /** The role BI tools read as: reporting_v1 only. A login role with this password on PostgreSQL. */
   reader: { role: string; password?: string };
+  /** Each table's pump writes as `<prefix><table>`, a role that may write that table and its checkpoint only. */
+  pumpRolePrefix: string;
 }
 
 const OWNER_OF: Record<ReportingTable, { setting: string; fallback: string }> = {
@@ -20,7 +22,8 @@ const OWNER_OF: Record<ReportingTable, { setting: string; fallback: string }> = 
 /**
  * `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the same settings as the gateway's);
  * `REPORTING_SQL_PORT` (5433; `off`: no SQL interface), `REPORTING_SQL_HOST` (127.0.0.1);
- * `REPORTING_READER_ROLE` (reporting_reader), `REPORTING_READER_PASSWORD`.
+ * `REPORTING_READER_ROLE` (reporting_reader), `REPORTING_READER_PASSWORD`;
+ * `REPORTING_PUMP_ROLE_PREFIX` (tributary_pump_).
  */
 export function reportingConfigFromEnv(env: Env = process.env): ReportingConfig {
   const sources = {} as Record<ReportingTable, string>;
@@ -32,5 +35,7 @@ export function reportingConfigFromEnv(env: Env = process.env): ReportingConfig 
   const role = env.REPORTING_READER_ROLE ?? 'reporting_reader';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new ConfigError(`REPORTING_READER_ROLE must be a lower-case SQL name, got ${JSON.stringify(role)}`);
   const sql = env.REPORTING_SQL_PORT === 'off' ? null : { port: integerFromEnv(env, 'REPORTING_SQL_PORT', 5433, 0, 65535), host: env.REPORTING_SQL_HOST ?? '127.0.0.1' };
-  return { sources, sql, reader: { role, ...(env.REPORTING_READER_PASSWORD ? { password: env.REPORTING_READER_PASSWORD } : {}) } };
+  const pumpRolePrefix = env.REPORTING_PUMP_ROLE_PREFIX ?? 'tributary_pump_';
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(pumpRolePrefix)) throw new ConfigError(`REPORTING_PUMP_ROLE_PREFIX must be a lower-case SQL name of at most 41 characters, got ${JSON.stringify(pumpRolePrefix)}`);
+  return { sources, sql, reader: { role, ...(env.REPORTING_READER_PASSWORD ? { password: env.REPORTING_READER_PASSWORD } : {}) }, pumpRolePrefix };
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PumpBatch, PumpBatchResult, PumpCheckpoint, ReportingTable } from '@tributary/contracts';
 import { ReportingDatabase } from '../database/reporting-database.js';
 import { ReportingMetrics } from '../metrics/reporting-metrics.js';
+import { PumpRolesService } from './pump-roles.service.js';
 import { UPSERT_OF } from './store-upserts.js';
 
 interface CheckpointRow {
@@ -45,6 +46,7 @@ export class IngestService {
   constructor(
     private readonly db: ReportingDatabase,
     private readonly metrics: ReportingMetrics,
+    private readonly roles: PumpRolesService,
   ) {}
 
   async checkpoint(table: ReportingTable): Promise<PumpCheckpoint> {
@@ -66,6 +68,8 @@ export class IngestService {
   private async apply(table: ReportingTable, batch: PumpBatch): Promise<PumpBatchResult> {
     const applied = await this.db.$transaction(
       async (tx) => {
+        // The batch writes as its table's pump: that table and its checkpoint, nothing else.
+        await tx.$executeRawUnsafe(`SET LOCAL ROLE "${this.roles.roleOf(table)}"`);
         const [{ applied }] = batch.rows.length
           ? await tx.$queryRawUnsafe<Array<{ applied: number }>>(UPSERT_OF[table], JSON.stringify(batch.rows))
           : [{ applied: 0 }];

@@ -1,0 +1,50 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { REPORTING_TABLES, type ReportingTable } from '@tributary/contracts';
+import { ReportingDatabase } from '../database/reporting-database.js';
+import type { ReportingConfig } from '../reporting.config.js';
+import { REPORTING_CONFIG } from '../reporting.tokens.js';
+
+/** The store tables each table's pump writes. */
+const WRITES_OF: Record<ReportingTable, readonly string[]> = {
+  customers: ['reporting_store.customers'],
+  products: ['reporting_store.products'],
+  orders: ['reporting_store.orders', 'reporting_store.order_lines'],
+};
+
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * One role per pumped table, which may write that table and its own checkpoint row and
+ * nothing else: the ingest of a table's batch runs as its role, so a mapping that wrote
+ * into another service's rows would be refused by the database itself. Roles belong to
+ * the whole server; grants are set again on every start.
+ */
+@Injectable()
+export class PumpRolesService implements OnModuleInit {
+  constructor(
+    private readonly db: ReportingDatabase,
+    @Inject(REPORTING_CONFIG) private readonly config: ReportingConfig,
+  ) {}
+
+  roleOf(table: ReportingTable): string {
+    return `${this.config.pumpRolePrefix}${table}`;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.db.$executeRawUnsafe(`ALTER TABLE reporting_store.pump_checkpoints ENABLE ROW LEVEL SECURITY`);
+    for (const table of REPORTING_TABLES) {
+      const role = this.roleOf(table);
+      // Two starts at once (replicas, parallel tests on one server) may both find the role missing.
+      await this.db.$executeRawUnsafe(
+        `DO $$ BEGIN CREATE ROLE "${role}" NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
+      );
+      await this.db.$executeRawUnsafe(`GRANT USAGE ON SCHEMA reporting_store TO "${role}"`);
+      for (const target of WRITES_OF[table]) await this.db.$executeRawUnsafe(`GRANT SELECT, INSERT, UPDATE ON ${target} TO "${role}"`);
+      await this.db.$executeRawUnsafe(`GRANT SELECT, INSERT, UPDATE ON reporting_store.pump_checkpoints TO "${role}"`);
+      await this.db.$executeRawUnsafe(`DROP POLICY IF EXISTS "${role}_own_checkpoint" ON reporting_store.pump_checkpoints`);
+      await this.db.$executeRawUnsafe(
+        `CREATE POLICY "${role}_own_checkpoint" ON reporting_store.pump_checkpoints TO "${role}" USING ("table" = ${literal(table)}) WITH CHECK ("table" = ${literal(table)})`,
+      );
+    }
+  }
+}
