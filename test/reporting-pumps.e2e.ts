@@ -3,6 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PumpBatch, TableReconciliation } from '@tributary/contracts';
 import { TEST_DATA } from '@tributary/testing';
+import { ReportingDatabase } from '../apps/reporting/src/database/reporting-database.js';
 import { IngestService } from '../apps/reporting/src/ingest/ingest.service.js';
 import { startSystem, type ReportingUnderTest, type SystemUnderTest } from './support/system-under-test.js';
 
@@ -154,7 +155,7 @@ if (!process.env.TEST_DATABASE_URL) console.log('reporting-pumps: the late-commi
 describe("each table's pump writes as a role of its own", () => {
   const asPump = async (table: string, sql: string) => {
     try {
-      await store().$transaction(async (tx) => {
+      await reporting.service.app.get(ReportingDatabase).$transaction(async (tx) => {
         await tx.$executeRawUnsafe(`SET LOCAL ROLE "${reporting.roles.find((r) => r.endsWith(`_${table}`))}"`);
         await tx.$executeRawUnsafe(sql);
       });

@@ -97,7 +97,8 @@ describe('seeding the three services', () => {
   const count = async (service: ServiceUnderTest, table: string) => (await service.db.$queryRawUnsafe<Array<{ n: number }>>(`SELECT COUNT(*)::int AS n FROM ${table}`))[0]!.n;
   /** Every column of every row, in key order: equal checksums mean equal tables. */
   const checksum = async (service: ServiceUnderTest, table: string, key: string) =>
-    (await service.db.$queryRawUnsafe<Array<{ md5: string }>>(`SELECT md5(string_agg(t::text, ',' ORDER BY ${key})) AS md5 FROM ${table} t`))[0]!.md5;
+    // The transaction that wrote a row (xid, the pumps' bookkeeping) is not part of its data.
+    (await service.db.$queryRawUnsafe<Array<{ md5: string }>>(`SELECT md5(string_agg((to_jsonb(t) - 'xid')::text, ',' ORDER BY ${key})) AS md5 FROM ${table} t`))[0]!.md5;
 
   beforeAll(async () => {
     customers = await startService(customersService, databases, { data: spec });
