@@ -36,7 +36,9 @@ beforeAll(async () => {
   await system.reporting!.pumpAll();
   await system.gateway.app.listen(0, '127.0.0.1');
   ports.set(4004, system.reporting!.service.port);
-  ports.set(5433, system.reporting!.service.app.get(SqlInterfaceService).port!);
+  // The embedded store's SQL interface (none on PostgreSQL: there the store is a database of the server).
+  const sqlPort = system.reporting!.service.app.get(SqlInterfaceService).port;
+  if (sqlPort) ports.set(5433, sqlPort);
   ports.set(4000, (system.gateway.http.address() as AddressInfo).port);
   ports.set(4001, system.customers.port);
   ports.set(4002, system.orders.port);
@@ -108,7 +110,11 @@ if (!psqlFound) console.log('readme: the psql example is skipped: no psql on thi
 
 describe.skipIf(!psqlFound)('the README psql example', () => {
   it('answers from reporting_v1 as written', async () => {
-    const stdout = await runExample(psqlExample!);
+    const reporting = system.reporting!;
+    // On PostgreSQL the store is a database of the server, read as the reader role: the same query, another URL.
+    const store = reporting.service.config.database.url ? new URL(reporting.service.config.database.url) : undefined;
+    if (store) [store.username, store.password] = [reporting.reader.role, reporting.reader.password];
+    const stdout = await runExample(store ? psqlExample!.replace(/postgresql:\/\/\S+/, store.toString()) : psqlExample!);
     expect(stdout).toMatch(/category\s+\|\s+currency\s+\|\s+revenue_cents/);
     expect(stdout).toMatch(/\(5 rows\)/);
   });
