@@ -1,8 +1,9 @@
+import type { DatabaseLocation } from '@tributary/database';
 import { databaseEnv, SERVICES, serviceDatabaseEnv, type SeededDataSet, type ServiceName } from './data-sets.js';
 import { freePorts, startProcess, waitUntilIdle, type RunningProcess } from './processes.js';
 import type { Scenario, Variables } from './scenarios.js';
 
-export const CONTENDERS = ['tributary', 'naive', 'directSql', 'federation'] as const;
+export const CONTENDERS = ['tributary', 'naive', 'directSql', 'federation', 'store'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const CONTENDER_LABELS: Readonly<Record<ContenderName, string>> = {
@@ -10,6 +11,7 @@ export const CONTENDER_LABELS: Readonly<Record<ContenderName, string>> = {
   naive: 'Tributary, TRIBUTARY_BATCHING=off',
   directSql: 'Direct SQL, one database',
   federation: 'Apollo Federation gateway',
+  store: 'Tributary, reporting store',
 };
 
 /** One contender as the load generator sees it: an HTTP endpoint answering every scenario, and its processes. */
@@ -54,6 +56,8 @@ export const NODE_FLAGS = ['--max-semi-space-size=64'];
 export interface ContenderOptions {
   /** Each process writes the SQL statements it sends to `<dir>/<contender>-<process>.ndjson` (for the plans). */
   statementLogDir?: string;
+  /** Progress of a long start (the store contender's first fill). */
+  onProgress?: (line: string) => void;
 }
 
 /** Where a process of a contender writes its SQL statements. */
@@ -72,15 +76,74 @@ function processStarter(contender: ContenderName, started: RunningProcess[], opt
 
 const urlOf = (ports: number[], suffix = '') => Object.fromEntries(SERVICES.map((service, index) => [service, `http://127.0.0.1:${ports[index]}${suffix}`])) as Record<ServiceName, string>;
 
-async function startServices(start: Start, dataSet: SeededDataSet): Promise<Record<ServiceName, string>> {
-  const ports = await freePorts(SERVICES.length);
+async function startServices(start: Start, dataSet: SeededDataSet, ports?: number[], env: Record<string, string> = {}): Promise<Record<ServiceName, string>> {
+  ports ??= await freePorts(SERVICES.length);
   await Promise.all(
     SERVICES.map((service, index) =>
-      start(service, `apps/${service}/src/main.js`, `${service.toUpperCase()}_PORT`, ports[index]!, { SEED_ON_START: 'false', ...serviceDatabaseEnv(service, dataSet.services[service]) }),
+      start(service, `apps/${service}/src/main.js`, `${service.toUpperCase()}_PORT`, ports[index]!, { SEED_ON_START: 'false', ...env, ...serviceDatabaseEnv(service, dataSet.services[service]) }),
     ),
   );
   return urlOf(ports);
 }
+
+const STORE_FILL_TIMEOUT_MS = 30 * 60_000;
+
+/** Polls the store's reconciliation until every table holds what its service holds. */
+export async function storeFilled(reportingUrl: string, onProgress?: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + STORE_FILL_TIMEOUT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    const { tables } = (await (await fetch(`${reportingUrl}/v1/reconciliation`)).json()) as { tables: Array<{ table: string; matches: boolean; source: { count: number } | null; store: { count: number } }> };
+    if (tables.every((t) => t.matches)) return;
+    const line = tables.map((t) => `${t.table} ${t.store.count}/${t.source?.count ?? '?'}`).join(', ');
+    if (line !== last) onProgress?.(`    the pumps are filling the store: ${line}`);
+    last = line;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`the reporting store at ${reportingUrl} did not catch up within ${STORE_FILL_TIMEOUT_MS / 60_000} minutes`);
+}
+
+/**
+ * Tributary with its reporting store: the services with their pumps on, the reporting
+ * app, and the gateway asking the store for every report (source: REPORTING). The store
+ * persists between repetitions, as the services' databases do: only the first start
+ * fills it.
+ */
+async function startStore(start: Start, dataSet: SeededDataSet, onProgress?: (line: string) => void): Promise<RunningProcess> {
+  const { reportingUrl, services, gatewayPort } = await startPumpedServices(start, dataSet, dataSet.reporting);
+  await storeFilled(reportingUrl, onProgress);
+  return start('gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', gatewayPort, { NODE_ENV: 'production', ...ownersEnv(services), REPORTING_URL: reportingUrl });
+}
+
+const ownersEnv = (services: Record<ServiceName, string>) => ({ CUSTOMERS_URL: services.customers, ORDERS_URL: services.orders, CATALOG_URL: services.catalog });
+
+/** The reporting app on `reporting`, then (unless told not to) the services with their pumps delivering to it. */
+async function startPumpedServices(start: Start, dataSet: SeededDataSet, reporting: DatabaseLocation, pumpEnv: Record<string, string> = {}, withServices = true) {
+  const ports = await freePorts(SERVICES.length + 2);
+  const [reportingPort, gatewayPort] = ports.slice(SERVICES.length) as [number, number];
+  const reportingUrl = `http://127.0.0.1:${reportingPort}`;
+  const services = urlOf(ports);
+  const store: Record<string, string> = reporting.url ? { REPORTING_DATABASE_URL: reporting.url } : { REPORTING_DATA_DIR: reporting.dataDir! };
+  await start('reporting', 'apps/reporting/src/main.js', 'REPORTING_PORT', reportingPort, { ...ownersEnv(services), ...store, REPORTING_SQL_PORT: 'off' });
+  if (withServices) await startServices(start, dataSet, ports, { PUMP_SCHEDULE: 'on', REPORTING_URL: reportingUrl, ...pumpEnv });
+  return { reportingUrl, services, gatewayPort };
+}
+
+/** The services pumping into a store of their own (or the reporting app alone), for the pump scenario: no gateway. */
+export async function startPumpedSystem(dataSet: SeededDataSet, reporting: DatabaseLocation, pumpEnv: Record<string, string>, { services = true } = {}) {
+  const started: RunningProcess[] = [];
+  const start = processStarter('store', started, {});
+  try {
+    const system = await startPumpedServices(start, dataSet, reporting, pumpEnv, services);
+    return { ...system, stop: () => Promise.all(started.map((p) => p.stop())).then(() => undefined) };
+  } catch (error) {
+    await Promise.all(started.map((p) => p.stop()));
+    throw error;
+  }
+}
+
+/** A report's document, asking the store for it. */
+const fromStore = (query: string) => query.replace(/(reports \{ \w+\()/, '$1source: REPORTING, ');
 
 async function startTributary(name: 'tributary' | 'naive', start: Start, dataSet: SeededDataSet): Promise<RunningProcess> {
   const services = await startServices(start, dataSet);
@@ -119,15 +182,15 @@ export async function startContender(name: ContenderName, dataSet: SeededDataSet
   };
   try {
     const common = { name, processes: started, settle: () => waitUntilIdle(started), stop };
-    if (name === 'tributary' || name === 'naive') {
-      const front = await startTributary(name, start, dataSet);
+    if (name === 'tributary' || name === 'naive' || name === 'store') {
+      const front = name === 'store' ? await startStore(start, dataSet, options.onProgress) : await startTributary(name, start, dataSet);
       let calls = 0;
       return {
         ...common,
         url: front.url,
         path: '/graphql',
         front,
-        requestBody: (scenario, variables) => JSON.stringify({ query: scenario.query, variables }),
+        requestBody: (scenario, variables) => JSON.stringify({ query: name === 'store' && scenario.kind === 'report' ? fromStore(scenario.query) : scenario.query, variables }),
         answerOf(_scenario, status, body) {
           for (const count of Object.values((body as GraphQLBody).extensions?.downstream ?? {})) calls += count.calls;
           return graphqlAnswer(status, body);

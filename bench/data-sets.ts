@@ -33,6 +33,8 @@ export interface SeededDataSet {
   services: Record<ServiceName, DatabaseLocation>;
   subgraphs: Record<ServiceName, DatabaseLocation>;
   combined: DatabaseLocation;
+  /** The reporting store of the store contender: empty until its pumps first fill it. */
+  reporting: DatabaseLocation;
 }
 
 export type SeedProgressListener = (what: string, done: number, total: number) => void;
@@ -134,6 +136,7 @@ export class BenchDatabases {
     const services = {} as Record<ServiceName, DatabaseLocation>;
     for (const service of SERVICES) services[service] = await this.location(`${label}_${service}`);
     const combined = await this.location(`${label}_all`);
+    const reporting = await this.location(`${label}_reporting`);
     const seedServices = () => Promise.all(SERVICES.map((service) => seedInChild(service, spec, serviceDatabaseEnv(service, services[service]), onProgress)));
     let subgraphs = services;
     if (combined.url) {
@@ -152,7 +155,7 @@ export class BenchDatabases {
         subgraphs[service] = { dataDir };
       }
     }
-    return { size, label, services, subgraphs, combined };
+    return { size, label, services, subgraphs, combined, reporting };
   }
 
   /**
@@ -165,7 +168,9 @@ export class BenchDatabases {
    * shared_buffers is the server's: it is recorded, not set.
    */
   async prepare(dataSet: SeededDataSet): Promise<Record<string, string>> {
+    // The reporting store is filled (and analysed) by its own app; its database gets the settings once it exists.
     const locations = [...new Set([...Object.values(dataSet.services), ...Object.values(dataSet.subgraphs), dataSet.combined].map((l) => l.url ?? l.dataDir!))];
+    if (dataSet.reporting.url) for (const setting of PLANNER_SETTINGS) await this.admin(`ALTER DATABASE "${new URL(dataSet.reporting.url).pathname.slice(1)}" SET ${setting}`);
     let recorded: Record<string, string> = {};
     for (const location of locations) {
       const onServer = location.startsWith('postgres');
@@ -209,7 +214,8 @@ export class BenchDatabases {
     for (const database of this.created.splice(0)) await this.admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }
 
-  private async location(name: string): Promise<DatabaseLocation> {
+  /** An empty database (or PGlite folder) of this run, dropped with the others. */
+  async location(name: string): Promise<DatabaseLocation> {
     if (this.server.kind === 'pglite') {
       const dataDir = join(this.server.folder, name);
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { CONTENDERS, type ContenderName } from '../contenders.js';
+import type { PumpFigures } from '../pumps.js';
 import type { DataSize } from '../data-sets.js';
 import type { MeasureSettings } from '../measure.js';
 
@@ -58,6 +59,8 @@ export interface Ratios {
   tributaryOverDirectSqlP50: number | null;
   tributaryOverFederationP50: number | null;
   tributaryOverFederationRps: number | null;
+  /** Reports only: the store contender's p50 over direct SQL's. */
+  storeOverDirectSqlP50: number | null;
 }
 
 export interface Goal {
@@ -86,6 +89,8 @@ export interface BenchResults {
   ratios: Record<string, Ratios>;
   scaling: { sizes: DataSize[]; scenarios: ScalingSeries[] };
   goals: Goal[];
+  /** The pump scenario on the main data set. */
+  pumps: PumpFigures | null;
   plans: StatementPlan[];
 }
 
@@ -99,6 +104,7 @@ export function ratiosOf(scenario: ScenarioResult): Ratios {
     tributaryOverDirectSqlP50: ratio(tributary.p50Ms, directSql.p50Ms),
     tributaryOverFederationP50: ratio(tributary.p50Ms, federation.p50Ms),
     tributaryOverFederationRps: ratio(tributary.rps, federation.rps),
+    storeOverDirectSqlP50: scenario.contenders.store?.samples ? ratio(scenario.contenders.store.p50Ms, directSql.p50Ms) : null,
   };
 }
 
@@ -120,8 +126,14 @@ export function scalingSeries(name: string, title: string, sizes: DataSize[], p5
 const fmt = (value: number | null, suffix = 'x') => (value === null ? 'n/a' : `${value}${suffix}`);
 
 /** The goals of the performance issue against this run's figures. */
-export function goalsOf(scenarios: ScenarioResult[], ratios: Record<string, Ratios>): Goal[] {
+export function goalsOf(scenarios: ScenarioResult[], ratios: Record<string, Ratios>, pumps: PumpFigures | null = null, database: 'postgres' | 'pglite' = 'pglite'): Goal[] {
   const goals: Goal[] = [];
+  if (pumps) {
+    // The rate is the reporting issue's bound on PostgreSQL; on PGlite the share of COPY is the fair measure.
+    if (database === 'postgres') goals.push({ goal: 'initial pump load, rows/s', target: '≥ 150,000', measured: pumps.initialLoad.rowsPerSecond.toLocaleString('en'), met: pumps.initialLoad.rowsPerSecond >= 150_000 });
+    goals.push({ goal: 'initial pump load, share of raw COPY', target: '≥ 40%', measured: `${Math.round(pumps.pumpOverCopy * 100)}%`, met: pumps.pumpOverCopy >= 0.4 });
+    goals.push({ goal: `catch-up of ${pumps.catchUp.updates.toLocaleString('en')} changed orders after the last write`, target: '< 1 s', measured: `${pumps.catchUp.secondsAfterLastWrite} s`, met: pumps.catchUp.secondsAfterLastWrite < 1 });
+  }
   const cell = (scenario: string, contender: ContenderName) => scenarios.find((s) => s.name === scenario)?.contenders[contender];
   for (const name of ['calibration', 'orders-1000']) {
     const r = ratios[name];
@@ -137,6 +149,7 @@ export function goalsOf(scenarios: ScenarioResult[], ratios: Record<string, Rati
     const r = ratios[scenario.name]!;
     goals.push({ goal: `${scenario.name} p50, Tributary/direct SQL`, target: '≤ 1.5x', measured: fmt(r.tributaryOverDirectSqlP50), met: (r.tributaryOverDirectSqlP50 ?? Infinity) <= 1.5 });
     goals.push({ goal: `${scenario.name} p50, Tributary/Federation`, target: '≤ 1x', measured: fmt(r.tributaryOverFederationP50), met: (r.tributaryOverFederationP50 ?? Infinity) <= 1 });
+    goals.push({ goal: `${scenario.name} p50, reporting store/direct SQL`, target: '≤ 1.2x', measured: fmt(r.storeOverDirectSqlP50), met: (r.storeOverDirectSqlP50 ?? Infinity) <= 1.2 });
   }
   const dashboard = ratios.dashboard;
   if (dashboard) {

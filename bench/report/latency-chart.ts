@@ -3,7 +3,7 @@ import type { DataSize } from '../data-sets.js';
 import type { ScalingSeries } from './bench-results.js';
 import { compactCount } from './format.util.js';
 
-const COLORS = { tributary: '#1b7f5b', naive: '#c0392b', directSql: '#34495e', federation: '#8e44ad' } as const;
+const COLORS = { tributary: '#1b7f5b', naive: '#c0392b', directSql: '#34495e', federation: '#8e44ad', store: '#d68910' } as const;
 const PANEL = { width: 420, height: 300, left: 60, right: 16, top: 40, bottom: 50 };
 
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -55,10 +55,10 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
       lines.push(row([scenario.title, CONTENDER_LABELS[contender], `${number(cell.rps)} (${cell.rpsByRepetition.join(', ')})`, underLoad, cpu(cell.loadCpuMsPerRequest), number(cell.peakRssMb, 0), cell.checkedUnderLoad, problems ? `**${problems}**` : 0]));
     }
   }
-  lines.push('', '## Ratios', '', row(['Scenario', 'calls naive/Tributary', 'p50 naive/Tributary', 'p50 Tributary/direct SQL', 'p50 Tributary/Federation', 'req/s Tributary/Federation']), row(Array(6).fill('---')));
+  lines.push('', '## Ratios', '', row(['Scenario', 'calls naive/Tributary', 'p50 naive/Tributary', 'p50 Tributary/direct SQL', 'p50 Tributary/Federation', 'req/s Tributary/Federation', 'p50 store/direct SQL']), row(Array(7).fill('---')));
   for (const scenario of results.scenarios) {
     const r = results.ratios[scenario.name]!;
-    lines.push(row([scenario.title, times(r.naiveOverTributaryCalls), times(r.naiveOverTributaryP50), times(r.tributaryOverDirectSqlP50), times(r.tributaryOverFederationP50), times(r.tributaryOverFederationRps)]));
+    lines.push(row([scenario.title, times(r.naiveOverTributaryCalls), times(r.naiveOverTributaryP50), times(r.tributaryOverDirectSqlP50), times(r.tributaryOverFederationP50), times(r.tributaryOverFederationRps), times(r.storeOverDirectSqlP50)]));
   }
   const { sizes, scenarios } = results.scaling;
   lines.push(
@@ -74,6 +74,23 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
     for (const contender of CONTENDERS) lines.push(row([series.title, CONTENDER_LABELS[contender], ...series.p50Ms[contender].map((v) => number(v)), series.slope[contender]]));
   }
   lines.push('', `![p50 latency against data size](${chartFile})`);
+  if (results.pumps) {
+    const p = results.pumps;
+    lines.push(
+      '',
+      '## Pumps',
+      '',
+      `Each service's batch pump fills an empty store (customers, products, orders and their lines: ${p.rows.toLocaleString('en')} rows; \`npm run pump -- <service> --full\`, the three at once, timed by the slowest run's own clock); then ${p.catchUp.updates.toLocaleString('en')} orders change status through the orders service (${p.catchUp.writeSeconds} s of writes, 16 at a time) and the store is timed until it has them all. Idle pumps look every ${p.pumpIntervalMs} ms. The floor: raw COPY of the same rows into empty tables of the same shape and indexes in the same database.`,
+      '',
+      row(['What', 'Seconds', 'Rows/s']),
+      row(Array(3).fill('---')),
+      row(['Initial load by the pumps', p.initialLoad.seconds, p.initialLoad.rowsPerSecond.toLocaleString('en')]),
+      row(['Raw COPY of the same rows', p.rawCopy.seconds, p.rawCopy.rowsPerSecond.toLocaleString('en')]),
+      row([`Catch-up after the last of ${p.catchUp.updates.toLocaleString('en')} updates`, p.catchUp.secondsAfterLastWrite, '']),
+      '',
+      `The pumps load at ${Math.round(p.pumpOverCopy * 100)}% of raw COPY's rate.`,
+    );
+  }
   if (meta.verdicts) {
     lines.push('', '## Goals', '', row(['Goal', 'Target', 'Measured', 'Met']), row(Array(4).fill('---')));
     for (const goal of results.goals) lines.push(row([goal.goal, goal.target, goal.measured, goal.met ? 'yes' : '**no**']));

@@ -113,7 +113,7 @@ export async function runPump(definition: ServiceDefinition, args = process.argv
       onBatch: (p) => console.log(`${definition.service}: ${p.table}: ${p.rowsRead} rows read, ${p.rowsApplied} applied`),
     });
     for (const r of results) {
-      console.log(`${definition.service}: ${r.table}: ${r.rowsApplied} of ${r.rowsRead} rows applied in ${r.seconds.toFixed(1)} s (${Math.round(r.rowsRead / Math.max(r.seconds, 1e-3))} rows/s), horizon ${r.horizon}`);
+      console.log(`${definition.service}: ${r.table}: ${r.rowsApplied} of ${r.rowsRead} rows applied in ${r.seconds.toFixed(2)} s (${Math.round(r.rowsRead / Math.max(r.seconds, 1e-3))} rows/s), horizon ${r.horizon}`);
     }
   } finally {
     await app.close();
