@@ -3,7 +3,10 @@ import type { PumpBatch, PumpBatchResult, PumpCheckpoint, ReportingTable } from 
 import { ReportingDatabase } from '../database/reporting-database.js';
 import { ReportingMetrics } from '../metrics/reporting-metrics.js';
 import { PumpRolesService } from './pump-roles.service.js';
-import { UPSERT_OF } from './store-upserts.js';
+import { STORE_TABLE_OF, STORE_TABLES_OF, UPSERT_OF } from './store-upserts.js';
+
+/** Below this many changed rows, statistics are left as they are. */
+const ANALYZE_AFTER_ROWS = 1000;
 
 interface CheckpointRow {
   table: ReportingTable;
@@ -42,6 +45,8 @@ export type IngestFaultHook = (step: 'before-commit' | 'after-commit', table: Re
 export class IngestService {
   /** Set by tests only. */
   faultHook?: IngestFaultHook;
+  /** Rows applied to each table since its planner statistics were last refreshed, and its size then. */
+  private readonly sinceAnalyze = new Map<ReportingTable, { applied: number; rows: number }>();
 
   constructor(
     private readonly db: ReportingDatabase,
@@ -58,11 +63,27 @@ export class IngestService {
     try {
       const result = await this.apply(table, batch);
       this.metrics.rowsApplied.inc({ table }, result.applied);
+      await this.analyzeWhenGrown(table, result.applied);
       return result;
     } catch (error) {
       this.metrics.ingestErrors.inc({ table });
       throw error;
     }
+  }
+
+  /**
+   * Refreshes a table's planner statistics once a tenth of it has changed since the last
+   * time. PGlite has no autovacuum, and a store filled by a load would otherwise be
+   * planned as the empty tables it was: reports from a fresh store ran 2-3 times slower.
+   */
+  private async analyzeWhenGrown(table: ReportingTable, applied: number): Promise<void> {
+    const state = this.sinceAnalyze.get(table) ?? { applied: 0, rows: 0 };
+    state.applied += applied;
+    this.sinceAnalyze.set(table, state);
+    if (state.applied < Math.max(ANALYZE_AFTER_ROWS, state.rows / 10)) return;
+    for (const target of STORE_TABLES_OF[table]) await this.db.$executeRawUnsafe(`ANALYZE ${target}`);
+    const [{ rows }] = await this.db.$queryRawUnsafe<Array<{ rows: number }>>(`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = $1::regclass`, STORE_TABLE_OF[table]);
+    this.sinceAnalyze.set(table, { applied: 0, rows: Math.max(0, rows) });
   }
 
   private async apply(table: ReportingTable, batch: PumpBatch): Promise<PumpBatchResult> {

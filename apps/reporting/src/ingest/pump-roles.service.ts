@@ -2,14 +2,9 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { REPORTING_TABLES, type ReportingTable } from '@tributary/contracts';
 import { ReportingDatabase } from '../database/reporting-database.js';
 import type { ReportingConfig } from '../reporting.config.js';
+import { STORE_TABLES_OF } from './store-upserts.js';
 import { REPORTING_CONFIG } from '../reporting.tokens.js';
 
-/** The store tables each table's pump writes. */
-const WRITES_OF: Record<ReportingTable, readonly string[]> = {
-  customers: ['reporting_store.customers'],
-  products: ['reporting_store.products'],
-  orders: ['reporting_store.orders', 'reporting_store.order_lines'],
-};
 
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
@@ -39,7 +34,7 @@ export class PumpRolesService implements OnModuleInit {
         `DO $$ BEGIN CREATE ROLE "${role}" NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$`,
       );
       await this.db.$executeRawUnsafe(`GRANT USAGE ON SCHEMA reporting_store TO "${role}"`);
-      for (const target of WRITES_OF[table]) await this.db.$executeRawUnsafe(`GRANT SELECT, INSERT, UPDATE ON ${target} TO "${role}"`);
+      for (const target of STORE_TABLES_OF[table]) await this.db.$executeRawUnsafe(`GRANT SELECT, INSERT, UPDATE ON ${target} TO "${role}"`);
       await this.db.$executeRawUnsafe(`GRANT SELECT, INSERT, UPDATE ON reporting_store.pump_checkpoints TO "${role}"`);
       await this.db.$executeRawUnsafe(`DROP POLICY IF EXISTS "${role}_own_checkpoint" ON reporting_store.pump_checkpoints`);
       await this.db.$executeRawUnsafe(

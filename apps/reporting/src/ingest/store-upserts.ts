@@ -53,6 +53,13 @@ export const UPSERT_OF: Record<ReportingTable, string> = {
     SELECT count(*)::int AS applied FROM applied`,
 };
 
+/** Every store table a pumped table's batches write. */
+export const STORE_TABLES_OF: Record<ReportingTable, readonly string[]> = {
+  customers: ['reporting_store.customers'],
+  products: ['reporting_store.products'],
+  orders: ['reporting_store.orders', 'reporting_store.order_lines'],
+};
+
 /** The store's tables of each pumped table, for counts and checksums. */
 export const STORE_TABLE_OF: Record<ReportingTable, string> = {
   customers: 'reporting_store.customers',
