@@ -91,9 +91,13 @@ export class StoreReportsService {
 
   private async salesByMonth(from: Date, to: Date): Promise<Array<StoreReportRows['salesByMonth']>> {
     const rows = await this.db.$queryRawUnsafe<Array<{ month: string; currency: string; revenue_cents: bigint; order_count: bigint; customer_count: bigint }>>(
-      `SELECT ${MONTH_OF('placed_at')} AS month, currency, SUM(total_cents) AS revenue_cents, COUNT(*) AS order_count, COUNT(DISTINCT customer_id) AS customer_count
-       FROM reporting_v1.orders WHERE placed_at >= $1 AND placed_at < $2 AND status = ANY($3::text[])
-       GROUP BY 1, currency ORDER BY 1, currency`,
+      // Two levels, as the orders service does: per customer first, then customers are counted as rows
+      // (a hash aggregate, where COUNT(DISTINCT) sorts every order of the period).
+      `SELECT to_char(month, 'YYYY-MM') AS month, currency, SUM(revenue_cents) AS revenue_cents, SUM(order_count) AS order_count, COUNT(*) AS customer_count
+       FROM (SELECT date_trunc('month', placed_at AT TIME ZONE 'UTC') AS month, currency, customer_id, SUM(total_cents) AS revenue_cents, COUNT(*) AS order_count
+             FROM reporting_v1.orders WHERE placed_at >= $1 AND placed_at < $2 AND status = ANY($3::text[])
+             GROUP BY 1, currency, customer_id) per_customer
+       GROUP BY month, currency ORDER BY month, currency`,
       from,
       to,
       COUNTED,
