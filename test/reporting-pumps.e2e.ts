@@ -178,3 +178,22 @@ describe("each table's pump writes as a role of its own", () => {
     await expectStoreEqualsSources();
   });
 });
+
+describe('reconciliation before the first delivery', () => {
+  it('does not call an empty store equal to a source its pump has not read', async () => {
+    const fresh = await startSystem({ ...TEST_DATA, customers: 20, products: 10, orders: 30 }, {}, { reporting: true });
+    try {
+      const { body } = await request(fresh.reporting!.service.http).get('/v1/reconciliation').expect(200);
+      expect(body.tables.map((t: TableReconciliation) => [t.table, t.matches, t.error])).toEqual([
+        ['customers', false, 'the pump has delivered nothing yet'],
+        ['products', false, 'the pump has delivered nothing yet'],
+        ['orders', false, 'the pump has delivered nothing yet'],
+      ]);
+      await fresh.reporting!.pumpAll();
+      const after = (await request(fresh.reporting!.service.http).get('/v1/reconciliation').expect(200)).body;
+      expect(after.tables.map((t: TableReconciliation) => t.matches)).toEqual([true, true, true]);
+    } finally {
+      await fresh.close();
+    }
+  });
+});

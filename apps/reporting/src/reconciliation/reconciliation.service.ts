@@ -33,6 +33,8 @@ export class ReconciliationService {
       `SELECT count(*) AS count, ${checksumSql('id', 'version')} AS checksum FROM ${STORE_TABLE_OF[table]}`,
     );
     const storeSide = { count: Number(store!.count), checksum: store!.checksum };
+    // Before its first delivery a table has no horizon: an empty store does not "match" a source it has not read.
+    if (checkpoint.watermark === null) return { table, until: null, source: null, store: storeSide, countDifference: null, matches: false, error: 'the pump has delivered nothing yet' };
     try {
       const source = await this.sourceChecksum(table, checkpoint.horizon);
       return {
