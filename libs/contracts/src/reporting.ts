@@ -1,5 +1,5 @@
 import type { Currency, Instant } from './common.js';
-import type { OrderStatus } from './order.js';
+import type { OrderLine, OrderStatus } from './order.js';
 
 /**
  * The rows the pumps deliver to the reporting store: what a service publishes of its
@@ -26,12 +26,8 @@ export interface ReportingProductRow {
   version: Instant;
 }
 
-export interface ReportingOrderLineRow {
-  lineNo: number;
-  productId: string;
-  quantity: number;
-  unitPriceCents: number;
-}
+/** A line as the orders service publishes it: the same shape as on the wire. */
+export type ReportingOrderLineRow = OrderLine;
 
 /** An order travels with its lines: lines never change once an order is placed. */
 export interface ReportingOrderRow {

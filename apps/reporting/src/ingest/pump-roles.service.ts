@@ -4,9 +4,8 @@ import { ReportingDatabase } from '../database/reporting-database.js';
 import type { ReportingConfig } from '../reporting.config.js';
 import { STORE_TABLES_OF } from './store-upserts.js';
 import { REPORTING_CONFIG } from '../reporting.tokens.js';
+import { sqlLiteral } from '../database/sql-literal.util.js';
 
-
-const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /**
  * One role per pumped table, which may write that table and its own checkpoint row and
@@ -38,7 +37,7 @@ export class PumpRolesService implements OnModuleInit {
       await this.db.$executeRawUnsafe(`GRANT SELECT, INSERT, UPDATE ON reporting_store.pump_checkpoints TO "${role}"`);
       await this.db.$executeRawUnsafe(`DROP POLICY IF EXISTS "${role}_own_checkpoint" ON reporting_store.pump_checkpoints`);
       await this.db.$executeRawUnsafe(
-        `CREATE POLICY "${role}_own_checkpoint" ON reporting_store.pump_checkpoints TO "${role}" USING ("table" = ${literal(table)}) WITH CHECK ("table" = ${literal(table)})`,
+        `CREATE POLICY "${role}_own_checkpoint" ON reporting_store.pump_checkpoints TO "${role}" USING ("table" = ${sqlLiteral(table)}) WITH CHECK ("table" = ${sqlLiteral(table)})`,
       );
     }
   }

@@ -2,11 +2,10 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { ReportingDatabase } from '../database/reporting-database.js';
 import type { ReportingConfig } from '../reporting.config.js';
 import { REPORTING_CONFIG } from '../reporting.tokens.js';
+import { sqlLiteral } from '../database/sql-literal.util.js';
 import { ReadOnlySqlServer } from './read-only-sql.server.js';
 
 const STATEMENT_TIMEOUT_MS = 60_000;
-
-const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /**
  * How BI tools reach the store: the reader role, which may select from the published
@@ -46,9 +45,9 @@ export class SqlInterfaceService implements OnApplicationBootstrap, OnModuleDest
   /** Idempotent: every start brings the role's rights to exactly these, views added since included. */
   private async grantReader(embedded: boolean): Promise<void> {
     const { role, password } = this.config.reader;
-    const login = embedded ? 'NOLOGIN' : password ? `LOGIN PASSWORD ${literal(password)}` : 'NOLOGIN';
+    const login = embedded ? 'NOLOGIN' : password ? `LOGIN PASSWORD ${sqlLiteral(password)}` : 'NOLOGIN';
     if (!embedded && !password) this.logger.warn(`REPORTING_READER_PASSWORD is not set: the reader role ${role} cannot log in`);
-    await this.db.$executeRawUnsafe(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(role)}) THEN CREATE ROLE "${role}"; END IF; END $$`);
+    await this.db.$executeRawUnsafe(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${sqlLiteral(role)}) THEN CREATE ROLE "${role}"; END IF; END $$`);
     await this.db.$executeRawUnsafe(`ALTER ROLE "${role}" WITH NOSUPERUSER NOCREATEDB NOCREATEROLE ${login}`);
     await this.db.$executeRawUnsafe(`REVOKE ALL ON SCHEMA reporting_store FROM PUBLIC, "${role}"`);
     await this.db.$executeRawUnsafe(`GRANT USAGE ON SCHEMA reporting_v1 TO "${role}"`);
