@@ -1,4 +1,5 @@
 import { keysetOrderBy, keysetWhere, type KeysetWindow } from '@tributary/batch-api';
+import { KEEP_UPDATED_AT } from '@tributary/database';
 import { startService, TestDatabases, type ServiceUnderTest } from '@tributary/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customersService } from '../apps/customers/src/customers-app.module.js';
@@ -25,9 +26,11 @@ const ORDER = [...ROWS].sort(([a, ma], [b, mb]) => ma - mb || a.localeCompare(b)
 beforeAll(async () => {
   service = await startService(customersService, databases);
   db = service.app.get(CustomersDatabase);
-  for (const [id, minute] of ROWS) {
-    await db.$executeRaw`INSERT INTO customers (id, name, email, country, created_at, updated_at) VALUES (${id}, ${id}, ${`${id}@example.org`}, 'DE', ${T(0)}, ${T(minute)})`;
-  }
+  // Fixtures with chosen versions: the load keeps the updatedAt it writes, as seeding does.
+  await db.$transaction([
+    db.$executeRawUnsafe(KEEP_UPDATED_AT),
+    ...ROWS.map(([id, minute]) => db.$executeRaw`INSERT INTO customers (id, name, email, country, created_at, updated_at) VALUES (${id}, ${id}, ${`${id}@example.org`}, 'DE', ${T(0)}, ${T(minute)})`),
+  ]);
 });
 
 afterAll(async () => {
@@ -51,25 +54,25 @@ async function walk(take: number, window: Omit<KeysetWindow, 'after'>): Promise<
 }
 
 describe('keysetWhere on a real database', () => {
-  const visibleUntil = T(60);
+  const committedBefore = T(60);
 
   it.each([1, 2, 3, 5, 12, 13])('walks every row exactly once, in (updatedAt, id) order, in pages of %i', async (take) => {
-    expect(await walk(take, { visibleUntil })).toEqual(ORDER);
+    expect(await walk(take, { committedBefore })).toEqual(ORDER);
   });
 
   it('resumes after a cursor in the middle of rows that share its updatedAt', async () => {
-    expect((await page({ after: { updatedAt: T(1), id: 'c05' }, visibleUntil }, 4)).map((r) => r.id)).toEqual(['c07', 'c11', 'c01', 'c04']);
-    expect((await page({ after: { updatedAt: T(2), id: 'c09' }, visibleUntil }, 3)).map((r) => r.id)).toEqual(['c12', 'c03', 'c06']);
+    expect((await page({ after: { updatedAt: T(1), id: 'c05' }, committedBefore }, 4)).map((r) => r.id)).toEqual(['c07', 'c11', 'c01', 'c04']);
+    expect((await page({ after: { updatedAt: T(2), id: 'c09' }, committedBefore }, 3)).map((r) => r.id)).toEqual(['c12', 'c03', 'c06']);
   });
 
   it('starts at updatedSince inclusive, and at the later of updatedSince and the cursor', async () => {
-    expect(await walk(2, { visibleUntil, updatedSince: T(2) })).toEqual(['c01', 'c04', 'c09', 'c12', 'c03', 'c06', 'c08', 'c10']);
-    expect((await page({ after: { updatedAt: T(1), id: 'c11' }, updatedSince: T(4), visibleUntil }, 10)).map((r) => r.id)).toEqual(['c03', 'c06', 'c08', 'c10']);
-    expect((await page({ after: { updatedAt: T(4), id: 'c06' }, updatedSince: T(1), visibleUntil }, 10)).map((r) => r.id)).toEqual(['c08', 'c10']);
+    expect(await walk(2, { committedBefore, updatedSince: T(2) })).toEqual(['c01', 'c04', 'c09', 'c12', 'c03', 'c06', 'c08', 'c10']);
+    expect((await page({ after: { updatedAt: T(1), id: 'c11' }, updatedSince: T(4), committedBefore }, 10)).map((r) => r.id)).toEqual(['c03', 'c06', 'c08', 'c10']);
+    expect((await page({ after: { updatedAt: T(4), id: 'c06' }, updatedSince: T(1), committedBefore }, 10)).map((r) => r.id)).toEqual(['c08', 'c10']);
   });
 
-  it('reads nothing past visibleUntil (inclusive), the safety margin behind now', async () => {
-    expect(await walk(5, { visibleUntil: T(2) })).toEqual(['c02', 'c05', 'c07', 'c11', 'c01', 'c04', 'c09']);
-    expect(await walk(5, { visibleUntil: new Date(T(2).getTime() - 1) })).toEqual(['c02', 'c05', 'c07', 'c11']);
+  it('reads nothing at or past committedBefore, the horizon of the walk', async () => {
+    expect(await walk(5, { committedBefore: new Date(T(2).getTime() + 1) })).toEqual(['c02', 'c05', 'c07', 'c11', 'c01', 'c04', 'c09']);
+    expect(await walk(5, { committedBefore: T(2) })).toEqual(['c02', 'c05', 'c07', 'c11']);
   });
 });

@@ -7,7 +7,7 @@ const rows: Versioned[] = Array.from({ length: 7 }, (_, i) => ({ id: `id-${i}`, 
 function fetchFrom(all: Versioned[]) {
   return async (window: KeysetWindow, take: number) =>
     all
-      .filter((r) => r.updatedAt <= window.visibleUntil)
+      .filter((r) => r.updatedAt < window.committedBefore)
       .filter((r) => !window.updatedSince || r.updatedAt >= window.updatedSince)
       .filter((r) => !window.after || r.updatedAt > window.after.updatedAt || (r.updatedAt.getTime() === window.after.updatedAt.getTime() && r.id > window.after.id))
       .slice(0, take);
@@ -22,7 +22,7 @@ describe('effectivePageSize', () => {
 // keysetWhere itself runs on a real database: test/keyset-window.e2e.ts.
 
 describe('KeysetPager', () => {
-  const pager = new KeysetPager({ pageTokenSecret: 'sixteen-characters!', safetyMarginMs: 0 });
+  const pager = new KeysetPager({ pageTokenSecret: 'sixteen-characters!' }, async () => new Date(Date.UTC(2026, 0, 31)));
 
   it('walks every row once, and the exactly full last page has no next token', async () => {
     const seen: string[] = [];
@@ -43,5 +43,26 @@ describe('KeysetPager', () => {
     await expect(pager.page('things', { pageSize: 2, pageToken: first.nextPageToken }, fetchFrom(rows))).rejects.toMatchObject({ code: 'INVALID_PAGE_TOKEN' });
     const second = await pager.page('things', { pageSize: 2, pageToken: first.nextPageToken, updatedSince: '2026-01-01T00:00:00Z' }, fetchFrom(rows));
     expect(second.items.map((r) => r.id)).toEqual(['id-2', 'id-3']);
+  });
+
+  it('reads the horizon for every page, and never goes below the horizon the page before carried in its token', async () => {
+    const horizons = [Date.UTC(2026, 0, 3, 12), Date.UTC(2026, 0, 2), Date.UTC(2026, 0, 31), Date.UTC(2026, 0, 31)];
+    const reads = [...horizons];
+    const walker = new KeysetPager({ pageTokenSecret: 'sixteen-characters!' }, async () => new Date(reads.shift()!));
+    const used: number[] = [];
+    const fetch = fetchFrom(rows);
+    let pageToken: string | undefined;
+    const seen: string[] = [];
+    do {
+      const page = await walker.page('things', { pageSize: 2, pageToken }, async (window, take) => {
+        used.push(window.committedBefore.getTime());
+        return fetch(window, take);
+      });
+      seen.push(...page.items.map((r) => r.id));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    // The second read went back in time (below the first page's last row): the page kept the first page's horizon.
+    expect(used).toEqual([horizons[0], horizons[0], horizons[2], horizons[3]]);
+    expect(seen).toEqual(['id-0', 'id-1', 'id-2', 'id-3', 'id-4', 'id-5', 'id-6']);
   });
 });

@@ -10,25 +10,29 @@ export interface Versioned {
 }
 
 /**
- * The slice of (updatedAt, id) order that one page may read. `visibleUntil` keeps the
- * walk a safety margin behind now: a transaction that stamped updatedAt a moment ago
- * but has not committed yet must not be overtaken by the cursor, or an incremental
- * reader would never see it.
+ * The slice of (updatedAt, id) order that one page may read. `committedBefore` is the
+ * page's horizon, read from the database: every row version stamped before it has
+ * committed, and every version still to commit is stamped at or after it (WriteHorizon
+ * in libs/database). Rows of a transaction still open are therefore held back, with
+ * everything after them in the order, until it ends: a cursor never moves past a write
+ * that may still commit, however long its transaction runs.
  */
 export interface KeysetWindow {
-  after?: PageCursor;
+  after?: { updatedAt: Date; id: string };
   updatedSince?: Date;
-  visibleUntil: Date;
+  committedBefore: Date;
 }
 
 export interface PaginationOptions {
   /** HMAC secret of page tokens; at least 16 characters. */
   pageTokenSecret: string;
-  /** How far behind now a walk reads, in ms (see KeysetWindow). */
-  safetyMarginMs: number;
   pageTokenTtlMs?: number;
 }
 export const PAGINATION_OPTIONS = Symbol('PAGINATION_OPTIONS');
+
+/** Reads the horizon of a new walk from the service's database (readCommittedBefore). */
+export type CommittedBeforeReader = () => Promise<Date>;
+export const COMMITTED_BEFORE_READER = Symbol('COMMITTED_BEFORE_READER');
 
 export interface Page<T> {
   items: T[];
@@ -47,11 +51,11 @@ export function effectivePageSize(requested: number | undefined): number {
  * Prisma `where` for a keyset window over (updatedAt, id). The redundant lower bound on
  * updatedAt lets PostgreSQL start the (updated_at, id) index scan at the cursor.
  */
-export function keysetWhere({ after, updatedSince, visibleUntil }: KeysetWindow) {
+export function keysetWhere({ after, updatedSince, committedBefore }: KeysetWindow) {
   const lowerBounds = [after?.updatedAt, updatedSince].filter((d): d is Date => d !== undefined);
   const from = lowerBounds.length ? new Date(Math.max(...lowerBounds.map((d) => d.getTime()))) : undefined;
   return {
-    updatedAt: { lte: visibleUntil, ...(from ? { gte: from } : {}) },
+    updatedAt: { lt: committedBefore, ...(from ? { gte: from } : {}) },
     ...(after ? { OR: [{ updatedAt: { gt: after.updatedAt } }, { id: { gt: after.id } }] } : {}),
   };
 }
@@ -63,7 +67,10 @@ export const keysetOrderBy = [{ updatedAt: 'asc' }, { id: 'asc' }] as const;
 export class KeysetPager {
   private readonly codec: PageTokenCodec;
 
-  constructor(@Inject(PAGINATION_OPTIONS) private readonly options: PaginationOptions) {
+  constructor(
+    @Inject(PAGINATION_OPTIONS) options: PaginationOptions,
+    @Inject(COMMITTED_BEFORE_READER) private readonly readCommittedBefore: CommittedBeforeReader,
+  ) {
     this.codec = new PageTokenCodec(options.pageTokenSecret, options.pageTokenTtlMs);
   }
 
@@ -75,10 +82,11 @@ export class KeysetPager {
     const { pageSize, pageToken, ...filters } = query;
     const binding = { resource, filters };
     const size = effectivePageSize(pageSize);
+    const after = pageToken === undefined ? undefined : this.codec.decodeOrThrow(pageToken, binding);
     const window: KeysetWindow = {
-      after: pageToken === undefined ? undefined : this.codec.decodeOrThrow(pageToken, binding),
+      after,
       updatedSince: filters.updatedSince === undefined ? undefined : new Date(filters.updatedSince),
-      visibleUntil: new Date(Date.now() - this.options.safetyMarginMs),
+      committedBefore: await this.horizonAfter(after),
     };
     // One row more than the page tells whether another page exists, even when the
     // last page is exactly full.
@@ -86,6 +94,16 @@ export class KeysetPager {
     const items = rows.slice(0, size);
     const last = items.at(-1);
     if (rows.length <= size || !last) return { items };
-    return { items, nextPageToken: this.codec.encode({ updatedAt: last.updatedAt, id: last.id }, binding) };
+    return { items, nextPageToken: this.codec.encode({ updatedAt: last.updatedAt, id: last.id, committedBefore: window.committedBefore }, binding) };
+  }
+
+  /**
+   * Each page reads the horizon afresh, so that rows written during a walk come again
+   * later in it, and never below the horizon of the page before: an earlier horizon
+   * stays true, and a walk whose bound went back could end before its own cursor.
+   */
+  private async horizonAfter(after: PageCursor | undefined): Promise<Date> {
+    const now = await this.readCommittedBefore();
+    return after && after.committedBefore > now ? after.committedBefore : now;
   }
 }

@@ -3,7 +3,7 @@ import { DomainException, filterDigest } from '@tributary/core';
 import { PageTokenCodec } from './page-token.codec.js';
 
 const binding = { resource: 'orders', filters: { status: 'PAID', customerId: 'c1' } };
-const cursor = { updatedAt: new Date('2026-01-02T03:04:05.678Z'), id: '0190-abc' };
+const cursor = { updatedAt: new Date('2026-01-02T03:04:05.678Z'), id: '0190-abc', committedBefore: new Date('2026-01-02T03:04:06.001Z') };
 
 function problemOf(run: () => unknown): DomainException {
   try {

@@ -1,10 +1,16 @@
 import { ProblemCode } from '@tributary/contracts';
 import { DomainException, filterDigest, SignedTokenCodec } from '@tributary/core';
 
-/** The position of a keyset page: the last row of the page before. */
+/**
+ * Where the next page of a walk starts: after the last row of the page before, below the
+ * same horizon as the walk's first page (see KeysetWindow), so that a walk is one
+ * consistent slice of the (updatedAt, id) order. Instants are kept to the millisecond,
+ * the precision updated_at is stored with.
+ */
 export interface PageCursor {
   updatedAt: Date;
   id: string;
+  committedBefore: Date;
 }
 
 /** What a token was issued for: the resource and the filters of the first request. */
@@ -21,11 +27,13 @@ interface PagePosition {
   /** cursor: updatedAt in epoch ms, id */
   u: number;
   i: string;
+  /** the walk's horizon, committedBefore in epoch ms */
+  w: number;
 }
 
 const isPagePosition = (value: unknown): value is PagePosition => {
   const p = value as Partial<PagePosition> | null;
-  return p !== null && typeof p === 'object' && typeof p.r === 'string' && typeof p.f === 'string' && Number.isSafeInteger(p.u) && typeof p.i === 'string';
+  return p !== null && typeof p === 'object' && typeof p.r === 'string' && typeof p.f === 'string' && Number.isSafeInteger(p.u) && typeof p.i === 'string' && Number.isSafeInteger(p.w);
 };
 
 const TOKEN_FIELD = 'pageToken';
@@ -43,7 +51,7 @@ export class PageTokenCodec {
   }
 
   encode(cursor: PageCursor, binding: PageTokenBinding): string {
-    return this.tokens.encode({ r: binding.resource, f: filterDigest(binding.filters), u: cursor.updatedAt.getTime(), i: cursor.id });
+    return this.tokens.encode({ r: binding.resource, f: filterDigest(binding.filters), u: cursor.updatedAt.getTime(), i: cursor.id, w: cursor.committedBefore.getTime() });
   }
 
   /** Returns the cursor, or throws INVALID_PAGE_TOKEN naming what is wrong. */
@@ -55,7 +63,7 @@ export class PageTokenCodec {
     if (position.f !== filterDigest(binding.filters)) {
       throw invalidToken('pageToken was issued for other filters: repeat the filters of the first page, or start again without pageToken');
     }
-    return { updatedAt: new Date(position.u), id: position.i };
+    return { updatedAt: new Date(position.u), id: position.i, committedBefore: new Date(position.w) };
   }
 }
 

@@ -5,3 +5,4 @@ export * from './migrations.js';
 export * from './prisma.service.js';
 export * from './project-path.util.js';
 export * from './unique-violation.util.js';
+export * from './write-horizon.js';

@@ -11,6 +11,7 @@ interface PrismaClientLike {
   $disconnect(): Promise<void>;
   $on(event: 'query', listener: (event: { query: string; duration: number }) => void): void;
   $executeRawUnsafe(query: string): Promise<number>;
+  $queryRawUnsafe<R = unknown>(query: string, ...values: unknown[]): Promise<R>;
 }
 
 type PrismaClientClass = new (options: { adapter: DatabaseHandle['adapterFactory']; log: Array<{ emit: 'event'; level: 'query' }> }) => PrismaClientLike;

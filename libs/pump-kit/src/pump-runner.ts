@@ -1,5 +1,6 @@
 import type { PumpCheckpoint, ReportingTable } from '@tributary/contracts';
-import { readHorizon, type PumpSource } from './pump-source.js';
+import { readWriteHorizon } from '@tributary/database';
+import type { PumpSource } from './pump-source.js';
 import type { ReportingStoreTarget } from './reporting-store.client.js';
 
 export interface PumpRunOptions {
@@ -30,6 +31,16 @@ export interface PumpRunResult extends PumpProgress {
 const START_OF_HISTORY = '0';
 
 /**
+ * A new run delivers every transaction below the source's id horizon: each of them has
+ * ended, so none can add rows behind the pump later. Its watermark is the instant
+ * below which every write is among them (see WriteHorizon).
+ */
+async function startRun(source: PumpSource) {
+  const horizon = await readWriteHorizon(source.database);
+  return { target: horizon.xidHorizon, watermark: horizon.committedBefore.toISOString(), afterXid: undefined, afterId: undefined };
+}
+
+/**
  * One run of a table's pump: reads the source from its checkpoint up to the horizon
  * taken when the run starts, in pages, and delivers each page with the checkpoint it
  * reaches. The store applies rows and checkpoint in one transaction, so a pump killed
@@ -42,7 +53,7 @@ export async function runPumpOnce<T extends ReportingTable>(source: PumpSource<T
     ? { table: source.table, horizon: START_OF_HISTORY, watermark: null, rowsPumped: 0 }
     : await store.checkpoint(source.table);
   // An unfinished run is resumed to its own target, after the last key it delivered.
-  const run = (!options.full && saved.run) || { ...(await readHorizon(source.database)), afterXid: undefined, afterId: undefined };
+  const run = (!options.full && saved.run) || (await startRun(source));
   let after = run.afterXid !== undefined && run.afterId !== undefined ? { xid: run.afterXid, id: run.afterId } : undefined;
   const progress: PumpProgress = { table: source.table, batches: 0, rowsRead: 0, rowsApplied: 0 };
   for (;;) {

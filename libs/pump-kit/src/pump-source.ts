@@ -1,4 +1,5 @@
 import type { ReportingRows, ReportingTable, TableChecksum } from '@tributary/contracts';
+import type { RawSqlDatabase } from '@tributary/database';
 
 /** A row as a pump read it: the reporting row and the source transaction that wrote it. */
 export interface PumpedRow<T extends ReportingTable> {
@@ -25,28 +26,6 @@ export interface PumpSource<T extends ReportingTable = ReportingTable> {
   readPage(range: PumpRange, limit: number): Promise<Array<PumpedRow<T>>>;
   /** Count and checksum of the rows written by transactions below `until`. */
   checksum(until: string): Promise<TableChecksum>;
-}
-
-/** What the kit needs of a service's Prisma client. */
-export interface RawSqlDatabase {
-  $queryRawUnsafe<R = unknown>(query: string, ...values: unknown[]): Promise<R>;
-}
-
-/**
- * Where a run may read up to, taken from the source database itself. `target` is the
- * oldest transaction still running (or the next id to be assigned): every transaction
- * below it has ended, so its rows are all visible now and none can appear later. A
- * transaction that commits late has an id at or above the target and is read by a
- * later run. `watermark` is when that was true: now, or the start of the oldest open
- * writing transaction when one is open (the changes of transactions committed since
- * may wait for it).
- */
-export async function readHorizon(db: RawSqlDatabase): Promise<{ target: string; watermark: string }> {
-  const [row] = await db.$queryRawUnsafe<Array<{ target: string; watermark: Date }>>(
-    `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS target,
-            LEAST(now(), (SELECT min(xact_start) FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid())) AS watermark`,
-  );
-  return { target: row!.target, watermark: row!.watermark.toISOString() };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { BatchApiModule } from '@tributary/batch-api';
-import { DatabaseModule, SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
+import { DatabaseModule, readCommittedBefore, SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health.controller.js';
 import type { ServiceConfig } from './service.config.js';
 
@@ -13,7 +13,10 @@ export class ServiceKitModule {
       global: true,
       imports: [
         DatabaseModule.forService(config.service, config.database, database),
-        BatchApiModule.forRoot({ pageTokenSecret: config.pageTokenSecret, safetyMarginMs: config.listSafetyMarginMs }),
+        BatchApiModule.forRoot(
+          { pageTokenSecret: config.pageTokenSecret },
+          { useFactory: (db: ServiceDatabase) => () => readCommittedBefore(db), inject: [SERVICE_DATABASE] },
+        ),
       ],
       controllers: [HealthController],
       providers: [

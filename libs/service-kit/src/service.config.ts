@@ -11,8 +11,6 @@ export interface ServiceConfig extends LogSettings {
   database: DatabaseLocation;
   /** HMAC secret of page tokens. Set it to the same value on every instance of a service. */
   pageTokenSecret: string;
-  /** How far behind now list pages read (see KeysetWindow). */
-  listSafetyMarginMs: number;
   /** The largest JSON body accepted. */
   bodyLimitBytes: number;
   /** Seed demo data into an empty database on start. */
@@ -29,7 +27,7 @@ export interface ServiceConfig extends LogSettings {
  * - `<SERVICE>_PORT` (the app's own default: 4001 customers, 4002 orders, 4003 catalog)
  * - `<SERVICE>_DATABASE_URL`: a postgresql:// URL; without it, PGlite under `TRIBUTARY_DATA_DIR/<service>` (default `.data`),
  *   or in `<SERVICE>_DATA_DIR` when set (services that share one embedded database, as the benchmark's direct-SQL copy does)
- * - `PAGE_TOKEN_SECRET`, `LIST_SAFETY_MARGIN_MS` (1000), `BODY_LIMIT_BYTES` (262144), `LOG_LEVEL` (info),
+ * - `PAGE_TOKEN_SECRET`, `BODY_LIMIT_BYTES` (262144), `LOG_LEVEL` (info),
  *   `LOG_FORMAT` (json), `SEED_ON_START` (true)
  * - the pumps' settings: see pumpConfigFromEnv
  */
@@ -43,7 +41,6 @@ export function serviceConfigFromEnv(service: string, defaultPort: number, env: 
     database: databaseLocationFromEnv(service, env),
     // Without a configured secret, tokens are valid until this process restarts.
     pageTokenSecret: secret ?? randomBytes(32).toString('base64url'),
-    listSafetyMarginMs: integerFromEnv(env, 'LIST_SAFETY_MARGIN_MS', 1000, 0, 600_000),
     bodyLimitBytes: integerFromEnv(env, 'BODY_LIMIT_BYTES', defaults.bodyLimitBytes ?? 256 * 1024, 1024, 256 * 1024 * 1024),
     ...logSettingsFromEnv(env),
     seedOnStart: switchFromEnv(env, 'SEED_ON_START', true),

@@ -40,7 +40,6 @@ export async function startService(
     database: options.config?.database ?? (await databases.create(definition.service)),
     port: 0,
     logLevel: 'silent',
-    listSafetyMarginMs: 0,
     pageTokenSecret: 'test-page-token-secret',
     // A test runs a service's pumps itself, against a reporting app it started.
     pump: { ...configOf(definition, {}).pump, scheduled: false },

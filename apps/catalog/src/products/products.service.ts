@@ -23,12 +23,13 @@ export class ProductsService implements BatchResourceSource<Product, ProductFilt
     return this.db.product.findMany({ where: { ...keysetWhere(window), category: filters.category }, orderBy: [...keysetOrderBy], take });
   }
 
+  /** updatedAt is the database's to stamp, on every write (see WriteHorizon). */
   create(input: CreateProductDto): Promise<Product> {
-    return uniqueOrThrow('sku', input.sku, 'product', () => this.db.product.create({ data: { id: uuidv7(), ...input, updatedAt: new Date() } }));
+    return uniqueOrThrow('sku', input.sku, 'product', () => this.db.product.create({ data: { id: uuidv7(), ...input } }));
   }
 
   async update(id: string, changes: UpdateProductDto): Promise<Product> {
-    const updated = await uniqueOrThrow('sku', changes.sku, 'product', () => this.db.product.updateManyAndReturn({ where: { id }, data: { ...changes, updatedAt: new Date() } }));
+    const updated = await uniqueOrThrow('sku', changes.sku, 'product', () => this.db.product.updateManyAndReturn({ where: { id }, data: changes }));
     if (!updated[0]) throw DomainException.notFound('product', id);
     return updated[0];
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DemoDataSet, writeInBatches, type DemoDataSpec, type SeedProgress } from '@tributary/demo-data';
-import { withCheckpoints } from '@tributary/database';
+import { KEEP_UPDATED_AT, withCheckpoints } from '@tributary/database';
 import type { Seeder } from '@tributary/service-kit';
 import { CatalogDatabase } from '../database/catalog-database.js';
 
@@ -21,11 +21,12 @@ export class CatalogSeeder implements Seeder {
   async seed(spec: DemoDataSpec, progress: SeedProgress): Promise<void> {
     const data = new DemoDataSet(spec);
     // One INSERT … SELECT FROM unnest(arrays) per batch: 7 parameters whatever the batch size.
-    await writeInBatches('products', data.products(), spec.products, BATCH_SIZE, withCheckpoints(this.db.handle, (batch) => this.db.$executeRaw`
+    // Demo data is history: it keeps its own updatedAt.
+    await writeInBatches('products', data.products(), spec.products, BATCH_SIZE, withCheckpoints(this.db.handle, (batch) => this.db.$transaction([this.db.$executeRawUnsafe(KEEP_UPDATED_AT), this.db.$executeRaw`
       INSERT INTO products (id, sku, title, category, price_cents, currency, updated_at)
       SELECT * FROM unnest(
         ${batch.map((p) => p.id)}::text[], ${batch.map((p) => p.sku)}::text[], ${batch.map((p) => p.title)}::text[],
         ${batch.map((p) => p.category)}::text[], ${batch.map((p) => p.priceCents)}::int[], ${batch.map((p) => p.currency)}::text[],
-        ${batch.map((p) => p.updatedAt)}::timestamptz[])`.then(() => undefined)), progress);
+        ${batch.map((p) => p.updatedAt)}::timestamptz[])`]).then(() => undefined)), progress);
   }
 }

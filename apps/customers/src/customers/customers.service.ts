@@ -21,15 +21,15 @@ export class CustomersService implements BatchResourceSource<Customer> {
     return this.db.customer.findMany({ where: keysetWhere(window), orderBy: [...keysetOrderBy], take });
   }
 
+  /** updatedAt is the database's to stamp, on every write (see WriteHorizon). */
   async create(input: CreateCustomerDto): Promise<Customer> {
-    const now = new Date();
     return uniqueOrThrow('email', input.email, 'customer', () =>
-      this.db.customer.create({ data: { id: uuidv7(), ...input, country: input.country.toUpperCase(), createdAt: now, updatedAt: now } }),
+      this.db.customer.create({ data: { id: uuidv7(), ...input, country: input.country.toUpperCase(), createdAt: new Date() } }),
     );
   }
 
   async update(id: string, changes: UpdateCustomerDto): Promise<Customer> {
-    const data = { ...changes, ...(changes.country ? { country: changes.country.toUpperCase() } : {}), updatedAt: new Date() };
+    const data = { ...changes, ...(changes.country ? { country: changes.country.toUpperCase() } : {}) };
     const updated = await uniqueOrThrow('email', changes.email, 'customer', () => this.db.customer.updateManyAndReturn({ where: { id }, data }));
     if (!updated[0]) throw DomainException.notFound('customer', id);
     return updated[0];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DemoDataSet, writeInBatches, type DemoDataSpec, type SeedProgress } from '@tributary/demo-data';
-import { withCheckpoints } from '@tributary/database';
+import { KEEP_UPDATED_AT, withCheckpoints } from '@tributary/database';
 import type { Seeder } from '@tributary/service-kit';
 import { CustomersDatabase } from '../database/customers-database.js';
 
@@ -21,10 +21,11 @@ export class CustomersSeeder implements Seeder {
   async seed(spec: DemoDataSpec, progress: SeedProgress): Promise<void> {
     const data = new DemoDataSet(spec);
     // One INSERT … SELECT FROM unnest(arrays) per batch: 7 parameters whatever the batch size.
-    await writeInBatches('customers', data.customers(), spec.customers, BATCH_SIZE, withCheckpoints(this.db.handle, (batch) => this.db.$executeRaw`
+    // Demo data is history: it keeps its own updatedAt.
+    await writeInBatches('customers', data.customers(), spec.customers, BATCH_SIZE, withCheckpoints(this.db.handle, (batch) => this.db.$transaction([this.db.$executeRawUnsafe(KEEP_UPDATED_AT), this.db.$executeRaw`
       INSERT INTO customers (id, name, email, country, created_at, updated_at)
       SELECT * FROM unnest(
         ${batch.map((c) => c.id)}::text[], ${batch.map((c) => c.name)}::text[], ${batch.map((c) => c.email)}::text[],
-        ${batch.map((c) => c.country)}::text[], ${batch.map((c) => c.createdAt)}::timestamptz[], ${batch.map((c) => c.updatedAt)}::timestamptz[])`.then(() => undefined)), progress);
+        ${batch.map((c) => c.country)}::text[], ${batch.map((c) => c.createdAt)}::timestamptz[], ${batch.map((c) => c.updatedAt)}::timestamptz[])`]).then(() => undefined)), progress);
   }
 }

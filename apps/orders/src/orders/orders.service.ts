@@ -79,9 +79,9 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
     return request.customerIds.map((customerId, index) => ({ customerId, orders: groups[index]! }));
   }
 
+  /** updatedAt is the database's to stamp, on every write (see WriteHorizon). */
   create(input: CreateOrderDto): Promise<OrderWithLines> {
-    const now = new Date();
-    const placedAt = input.placedAt ? new Date(input.placedAt) : now;
+    const placedAt = input.placedAt ? new Date(input.placedAt) : new Date();
     return this.db.order.create({
       include: { lines: { select: LINE_FIELDS, orderBy: { lineNo: 'asc' } } },
       data: {
@@ -92,16 +92,16 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
         currency: input.currency,
         totalCents: input.lines.reduce((sum, line) => sum + BigInt(line.quantity) * BigInt(line.unitPriceCents), 0n),
         units: input.lines.reduce((sum, line) => sum + line.quantity, 0),
-        updatedAt: now,
         lines: { create: input.lines.map((line, index) => ({ lineNo: index + 1, ...line })) },
       },
     });
   }
 
+  /** A PATCH without fields writes nothing, so updatedAt stays: there is no change to read again. */
   async update(id: string, changes: UpdateOrderDto): Promise<OrderWithLines> {
-    const { count } = await this.db.order.updateMany({ where: { id }, data: { ...changes, updatedAt: new Date() } });
-    if (count === 0) throw DomainException.notFound('order', id);
+    if (Object.keys(changes).length > 0) await this.db.order.updateMany({ where: { id }, data: changes });
     const [order] = await this.findByIds([id]);
-    return order!;
+    if (!order) throw DomainException.notFound('order', id);
+    return order;
   }
 }

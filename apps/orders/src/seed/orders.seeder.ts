@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DemoDataSet, writeInBatches, type DemoDataSpec, type DemoOrder, type SeedProgress } from '@tributary/demo-data';
-import { withCheckpoints, withSecondaryIndexesDeferred } from '@tributary/database';
+import { KEEP_UPDATED_AT, withCheckpoints, withSecondaryIndexesDeferred } from '@tributary/database';
 import type { Seeder } from '@tributary/service-kit';
 import { OrdersDatabase } from '../database/orders-database.js';
 
@@ -25,10 +25,11 @@ export class OrdersSeeder implements Seeder {
     );
   }
 
-  /** An order batch and its lines in one transaction, each as one INSERT … SELECT FROM unnest(arrays). */
+  /** An order batch and its lines in one transaction, each as one INSERT … SELECT FROM unnest(arrays); demo data is history and keeps its own updatedAt. */
   private async insert(orders: DemoOrder[]): Promise<void> {
     const lines = orders.flatMap((order) => order.lines.map((line) => ({ orderId: order.id, ...line })));
     await this.db.$transaction([
+      this.db.$executeRawUnsafe(KEEP_UPDATED_AT),
       this.db.$executeRaw`
         INSERT INTO orders (id, customer_id, placed_at, status, currency, total_cents, units, updated_at)
         SELECT id, customer_id, placed_at, status::"OrderStatus", currency, total_cents, units, updated_at FROM unnest(
