@@ -8,7 +8,7 @@ import { ordersService } from '../../apps/orders/src/orders-app.module.js';
 import { reportingServiceWith } from '../../apps/reporting/src/reporting-app.module.js';
 import type { ReportingConfig } from '../../apps/reporting/src/reporting.config.js';
 import { REPORTING_TABLES } from '@tributary/contracts';
-import { PUMP_SOURCES, PumpScheduler, type PumpRunResult, type PumpSource } from '@tributary/pump-kit';
+import { OutboxRelay, PUMP_SOURCES, PumpScheduler, ReportingStoreClient, StoreEventPublisher, type OutboxDatabase, type PumpRunResult, type PumpSource } from '@tributary/pump-kit';
 import { startService, TestDatabases, type ServiceUnderTest } from '@tributary/testing';
 import { graphql, startGateway, type GatewayUnderTest } from './gateway-under-test.js';
 
@@ -48,6 +48,10 @@ export interface ReportingUnderTest {
   pumps: { customers: PumpScheduler; orders: PumpScheduler; catalog: PumpScheduler };
   /** One run of every pump, as the schedule would make. */
   pumpAll(options?: { full?: boolean }): Promise<PumpRunResult[]>;
+  /** Each service's outbox relay, delivering straight into this store (the embedded default). */
+  relays: { customers: OutboxRelay; orders: OutboxRelay; catalog: OutboxRelay };
+  /** Every relay until its outbox is published; returns how many events. */
+  relayAll(): Promise<number>;
 }
 
 async function listen(definition: Parameters<typeof startService>[0], databases: TestDatabases, data?: DemoDataSpec): Promise<RunningService> {
@@ -123,13 +127,24 @@ async function startReporting(databases: TestDatabases, services: { customers: R
     // Roles belong to the whole PostgreSQL server: one per test file, dropped with its databases.
     reader: { role: `reporting_reader_${suffix}`, password: 'reader-password' },
     pumpRolePrefix: `tributary_pump_${suffix}_`,
+    events: { bus: { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' }, consumerName: 'reporting' },
   };
   const service = await listen(reportingServiceWith(() => config), databases);
   const pumpOf = (owner: RunningService) =>
     new PumpScheduler(owner.app.get<PumpSource[]>(PUMP_SOURCES), { ...owner.config.pump, reportingUrl: url(service) });
   const pumps = { customers: pumpOf(services.customers), orders: pumpOf(services.orders), catalog: pumpOf(services.catalog) };
+  // Each service's outbox relay as the embedded default runs it: straight into this store.
+  const relayOf = (owner: RunningService) =>
+    new OutboxRelay(owner.db as unknown as OutboxDatabase, new StoreEventPublisher(new ReportingStoreClient(url(service))), owner.config.pump.events);
+  const relays = { customers: relayOf(services.customers), orders: relayOf(services.orders), catalog: relayOf(services.catalog) };
   return {
     service,
+    relays,
+    relayAll: async () => {
+      let published = 0;
+      for (const relay of Object.values(relays)) for (let batch = await relay.relayOnce(); batch > 0; batch = await relay.relayOnce()) published += batch;
+      return published;
+    },
     reader: config.reader as Required<ReportingConfig['reader']>,
     roles: [config.reader.role, ...REPORTING_TABLES.map((table) => `${config.pumpRolePrefix}${table}`)],
     pumps,

@@ -11,7 +11,7 @@ export class CatalogAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: CatalogAppModule,
-      imports: [ServiceKitModule.forRoot(config, CatalogDatabase), ProductsModule, PumpModule.forSources(config.pump, [ProductsPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, CatalogDatabase), ProductsModule, PumpModule.forService('catalog', config.pump, [ProductsPumpSource])],
       providers: [{ provide: SEEDER, useClass: CatalogSeeder }],
     };
   }
@@ -20,6 +20,10 @@ export class CatalogAppModule {
 export const catalogService: ServiceDefinition = {
   service: 'catalog',
   defaultPort: 4003,
-  about: { title: 'Tributary catalog service', description: 'Owns products. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.' },
+  about: {
+    title: 'Tributary catalog service',
+    description: 'Owns products. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.',
+    events: { source: 'catalog', resourceSchema: 'ProductDto' },
+  },
   module: (config) => CatalogAppModule.register(config),
 };

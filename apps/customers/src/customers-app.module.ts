@@ -11,7 +11,7 @@ export class CustomersAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: CustomersAppModule,
-      imports: [ServiceKitModule.forRoot(config, CustomersDatabase), CustomersModule, PumpModule.forSources(config.pump, [CustomersPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, CustomersDatabase), CustomersModule, PumpModule.forService('customers', config.pump, [CustomersPumpSource])],
       providers: [{ provide: SEEDER, useClass: CustomersSeeder }],
     };
   }
@@ -20,6 +20,10 @@ export class CustomersAppModule {
 export const customersService: ServiceDefinition = {
   service: 'customers',
   defaultPort: 4001,
-  about: { title: 'Tributary customers service', description: 'Owns customers. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.' },
+  about: {
+    title: 'Tributary customers service',
+    description: 'Owns customers. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.',
+    events: { source: 'customers', resourceSchema: 'CustomerDto' },
+  },
   module: (config) => CustomersAppModule.register(config),
 };

@@ -11,7 +11,7 @@ export class OrdersAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: OrdersAppModule,
-      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, PumpModule.forSources(config.pump, [OrdersPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, PumpModule.forService('orders', config.pump, [OrdersPumpSource])],
       providers: [{ provide: SEEDER, useClass: OrdersSeeder }],
     };
   }
@@ -20,6 +20,10 @@ export class OrdersAppModule {
 export const ordersService: ServiceDefinition = {
   service: 'orders',
   defaultPort: 4002,
-  about: { title: 'Tributary orders service', description: 'Owns orders and their lines, and aggregates them for reports. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.' },
+  about: {
+    title: 'Tributary orders service',
+    description: 'Owns orders and their lines, and aggregates them for reports. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.',
+    events: { source: 'orders', resourceSchema: 'OrderDto' },
+  },
   module: (config) => OrdersAppModule.register(config),
 };

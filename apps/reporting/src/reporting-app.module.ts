@@ -1,6 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { ReportingDatabase } from './database/reporting-database.js';
+import { EventApplyService } from './events/event-apply.service.js';
+import { EventLagWindow } from './events/event-lag-window.js';
+import { EventStreamConsumer } from './events/event-stream.consumer.js';
+import { EventsController } from './events/events.controller.js';
 import { FreshnessController } from './freshness/freshness.controller.js';
 import { FreshnessService } from './freshness/freshness.service.js';
 import { IngestController } from './ingest/ingest.controller.js';
@@ -22,8 +26,20 @@ export class ReportingAppModule {
     return {
       module: ReportingAppModule,
       imports: [ServiceKitModule.forRoot(config, ReportingDatabase)],
-      controllers: [IngestController, FreshnessController, ReconciliationController, StoreReportsController, MetricsController],
-      providers: [{ provide: REPORTING_CONFIG, useValue: reporting }, IngestService, PumpRolesService, FreshnessService, ReconciliationService, StoreReportsService, SqlInterfaceService, ReportingMetrics],
+      controllers: [IngestController, EventsController, FreshnessController, ReconciliationController, StoreReportsController, MetricsController],
+      providers: [
+        { provide: REPORTING_CONFIG, useValue: reporting },
+        IngestService,
+        PumpRolesService,
+        EventApplyService,
+        EventLagWindow,
+        EventStreamConsumer,
+        FreshnessService,
+        ReconciliationService,
+        StoreReportsService,
+        SqlInterfaceService,
+        ReportingMetrics,
+      ],
     };
   }
 }

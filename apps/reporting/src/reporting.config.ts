@@ -1,5 +1,6 @@
 import { ConfigError, integerFromEnv, type Env } from '@tributary/core';
 import type { ReportingTable } from '@tributary/contracts';
+import { eventBusFromEnv, type EventBusSettings } from '@tributary/pump-kit';
 
 /** What the reporting app needs beyond what every service has. */
 export interface ReportingConfig {
@@ -11,6 +12,8 @@ export interface ReportingConfig {
   reader: { role: string; password?: string };
   /** Each table's pump writes as `<prefix><table>`, a role that may write that table and its checkpoint only. */
   pumpRolePrefix: string;
+  /** With a NATS URL, the store consumes each service's event stream as the durable consumer `consumerName`. */
+  events: { bus: EventBusSettings; consumerName: string };
 }
 
 const OWNER_OF: Record<ReportingTable, { setting: string; fallback: string }> = {
@@ -23,7 +26,8 @@ const OWNER_OF: Record<ReportingTable, { setting: string; fallback: string }> = 
  * `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the same settings as the gateway's);
  * `REPORTING_SQL_PORT` (5433; `off`: no SQL interface), `REPORTING_SQL_HOST` (127.0.0.1);
  * `REPORTING_READER_ROLE` (reporting_reader), `REPORTING_READER_PASSWORD`;
- * `REPORTING_PUMP_ROLE_PREFIX` (tributary_pump_).
+ * `REPORTING_PUMP_ROLE_PREFIX` (tributary_pump_); the broker's settings (eventBusFromEnv) and
+ * `NATS_CONSUMER` (reporting), the durable consumer's name.
  */
 export function reportingConfigFromEnv(env: Env = process.env): ReportingConfig {
   const sources = {} as Record<ReportingTable, string>;
@@ -37,5 +41,13 @@ export function reportingConfigFromEnv(env: Env = process.env): ReportingConfig 
   const sql = env.REPORTING_SQL_PORT === 'off' ? null : { port: integerFromEnv(env, 'REPORTING_SQL_PORT', 5433, 0, 65535), host: env.REPORTING_SQL_HOST ?? '127.0.0.1' };
   const pumpRolePrefix = env.REPORTING_PUMP_ROLE_PREFIX ?? 'tributary_pump_';
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(pumpRolePrefix)) throw new ConfigError(`REPORTING_PUMP_ROLE_PREFIX must be a lower-case SQL name of at most 41 characters, got ${JSON.stringify(pumpRolePrefix)}`);
-  return { sources, sql, reader: { role, ...(env.REPORTING_READER_PASSWORD ? { password: env.REPORTING_READER_PASSWORD } : {}) }, pumpRolePrefix };
+  const consumerName = env.NATS_CONSUMER ?? 'reporting';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(consumerName)) throw new ConfigError(`NATS_CONSUMER must be letters, digits, _ or -, got ${JSON.stringify(consumerName)}`);
+  return {
+    sources,
+    sql,
+    reader: { role, ...(env.REPORTING_READER_PASSWORD ? { password: env.REPORTING_READER_PASSWORD } : {}) },
+    pumpRolePrefix,
+    events: { bus: eventBusFromEnv(env), consumerName },
+  };
 }

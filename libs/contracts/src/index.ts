@@ -7,3 +7,4 @@ export * from './problem.js';
 export * from './product.js';
 export * from './reporting.js';
 export * from './type-checks.js';
+export * from './events.js';

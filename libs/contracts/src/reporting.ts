@@ -91,6 +91,33 @@ export interface TableFreshness {
   lagSeconds: number | null;
   /** Rows applied since the store was created (a row updated twice counts twice). */
   rowsPumped: number;
+  /** The event pump's side: what it applied, and how long events took to arrive. */
+  events: EventPumpFreshness;
+}
+
+/** The event pump of one store table. */
+export interface EventPumpFreshness {
+  /** Events applied since the store was created. */
+  applied: number;
+  /** When the newest applied change was written in its service. */
+  lastOccurredAt: Instant | null;
+  lastAppliedAt: Instant | null;
+  /** End-to-end lag, from the write in the service to the commit in the store, over the events this store applied in the last minute; null when none. */
+  lag: EventLag | null;
+}
+
+export interface EventLag {
+  events: number;
+  lastSeconds: number;
+  p50Seconds: number;
+  p99Seconds: number;
+}
+
+/** `GET /v1/freshness` */
+export interface StoreFreshness {
+  tables: TableFreshness[];
+  /** Events set aside because they could not be applied (reporting_store.dead_letters). */
+  deadLetters: number;
 }
 
 /** `GET /v1/{rs}:checksum?until=`: a source's side of the reconciliation. */

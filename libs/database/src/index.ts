@@ -6,3 +6,4 @@ export * from './prisma.service.js';
 export * from './project-path.util.js';
 export * from './unique-violation.util.js';
 export * from './write-horizon.js';
+export * from './outbox.js';

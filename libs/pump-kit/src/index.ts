@@ -5,3 +5,7 @@ export * from './pump-scheduler.js';
 export * from './pump-source.js';
 export * from './reporting-store.client.js';
 export * from './pump.tokens.js';
+export * from './event-bus.js';
+export * from './outbox-relay.js';
+export * from './outbox-relay-loop.js';
+export * from './asyncapi.js';

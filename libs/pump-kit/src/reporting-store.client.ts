@@ -1,4 +1,4 @@
-import type { PumpBatch, PumpBatchResult, PumpCheckpoint, ReportingTable } from '@tributary/contracts';
+import type { EventsApplied, PumpBatch, PumpBatchResult, PumpCheckpoint, ReportingTable } from '@tributary/contracts';
 
 /** Where a pump delivers: the reporting app's ingest endpoints. */
 export interface ReportingStoreTarget {
@@ -27,13 +27,18 @@ export class ReportingStoreClient implements ReportingStoreTarget {
     return this.call('POST', `/v1/pumps/${table}:ingest`, batch);
   }
 
-  private async call<R>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<R> {
+  /** Events as their JSON text, passed on as written: the store sets aside the ones it cannot read. */
+  applyEvents(events: readonly string[]): Promise<EventsApplied> {
+    return this.call('POST', '/v1/events:apply', undefined, `{"events":[${events.join(',')}]}`);
+  }
+
+  private async call<R>(method: 'GET' | 'POST', path: string, body?: unknown, json = body === undefined ? undefined : JSON.stringify(body)): Promise<R> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: json === undefined ? {} : { 'content-type': 'application/json' },
+        body: json,
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {

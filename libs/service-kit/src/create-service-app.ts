@@ -3,18 +3,23 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
+import type { EventSource } from '@tributary/contracts';
 import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/core';
+import { asyncApiDocument } from '@tributary/pump-kit';
 import type { ServiceConfig } from './service.config.js';
 
 export interface ServiceDescription {
   title: string;
   description: string;
+  /** The events the service publishes, documented at /asyncapi.json: its name as an event source, and the OpenAPI schema of the resource they carry. */
+  events?: { source: EventSource; resourceSchema: string };
 }
 
 /**
  * Builds a service exactly as it runs in production, for main.ts and for tests alike:
  * JSON bodies up to the configured limit, the strict validation pipe, problem+json
- * errors, OpenAPI at /openapi.json with its docs page at /docs, graceful shutdown.
+ * errors, OpenAPI at /openapi.json with its docs page at /docs, the AsyncAPI document of
+ * its events at /asyncapi.json, graceful shutdown.
  */
 export async function createServiceApp(module: DynamicModule, config: ServiceConfig, about: ServiceDescription): Promise<INestApplication> {
   const logger = createAppLogger(config.service, config);
@@ -31,5 +36,9 @@ export async function createServiceApp(module: DynamicModule, config: ServiceCon
   );
   // swagger-ui is served from node_modules, so /docs works offline.
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', customSiteTitle: about.title });
+  if (about.events) {
+    const asyncApi = asyncApiDocument({ ...about.events, title: about.title, bus: config.pump.events.bus, schemas: document.components?.schemas ?? {} });
+    app.getHttpAdapter().get('/asyncapi.json', (_request, response) => app.getHttpAdapter().reply(response, asyncApi, 200));
+  }
   return app;
 }

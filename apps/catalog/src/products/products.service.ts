@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { keysetOrderBy, keysetWhere, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
 import { DomainException } from '@tributary/core';
-import { uniqueOrThrow } from '@tributary/database';
+import { domainEvent, recordEvent, uniqueOrThrow } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CatalogDatabase } from '../database/catalog-database.js';
 import { type Product } from '../generated/prisma/client.js';
-import type { CreateProductDto, ProductsListQueryDto, UpdateProductDto } from './product.dto.js';
+import { toProductDto, type CreateProductDto, type ProductsListQueryDto, type UpdateProductDto } from './product.dto.js';
 
 type ProductFilters = Pick<ProductsListQueryDto, 'category'>;
 
@@ -23,14 +23,31 @@ export class ProductsService implements BatchResourceSource<Product, ProductFilt
     return this.db.product.findMany({ where: { ...keysetWhere(window), category: filters.category }, orderBy: [...keysetOrderBy], take });
   }
 
-  /** updatedAt is the database's to stamp, on every write (see WriteHorizon). */
+  /**
+   * Every write commits with its event in the outbox (one transaction). updatedAt is
+   * the database's to stamp, on every write (see WriteHorizon).
+   */
   create(input: CreateProductDto): Promise<Product> {
-    return uniqueOrThrow('sku', input.sku, 'product', () => this.db.product.create({ data: { id: uuidv7(), ...input } }));
+    return uniqueOrThrow('sku', input.sku, 'product', () =>
+      this.db.$transaction(async (tx) => {
+        const created = await tx.product.create({ data: { id: uuidv7(), ...input } });
+        await recordEvent(tx, domainEvent('catalog', 'product.created.v1', toProductDto(created)));
+        return created;
+      }),
+    );
   }
 
+  /** A PATCH without fields writes nothing, so updatedAt stays and no event is sent. */
   async update(id: string, changes: UpdateProductDto): Promise<Product> {
-    const updated = await uniqueOrThrow('sku', changes.sku, 'product', () => this.db.product.updateManyAndReturn({ where: { id }, data: changes }));
-    if (!updated[0]) throw DomainException.notFound('product', id);
-    return updated[0];
+    const updated = await uniqueOrThrow('sku', changes.sku, 'product', () =>
+      this.db.$transaction(async (tx) => {
+        if (Object.keys(changes).length === 0) return tx.product.findUnique({ where: { id } });
+        const [row] = await tx.product.updateManyAndReturn({ where: { id }, data: changes });
+        if (row) await recordEvent(tx, domainEvent('catalog', 'product.updated.v1', toProductDto(row)));
+        return row;
+      }),
+    );
+    if (!updated) throw DomainException.notFound('product', id);
+    return updated;
   }
 }

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { keysetOrderBy, keysetWhere, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
 import { DomainException } from '@tributary/core';
-import { uniqueOrThrow } from '@tributary/database';
+import { domainEvent, recordEvent, uniqueOrThrow } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CustomersDatabase } from '../database/customers-database.js';
 import { type Customer } from '../generated/prisma/client.js';
-import type { CreateCustomerDto, UpdateCustomerDto } from './customer.dto.js';
+import { toCustomerDto, type CreateCustomerDto, type UpdateCustomerDto } from './customer.dto.js';
 
 @Injectable()
 export class CustomersService implements BatchResourceSource<Customer> {
@@ -21,17 +21,32 @@ export class CustomersService implements BatchResourceSource<Customer> {
     return this.db.customer.findMany({ where: keysetWhere(window), orderBy: [...keysetOrderBy], take });
   }
 
-  /** updatedAt is the database's to stamp, on every write (see WriteHorizon). */
+  /**
+   * Every write commits with its event in the outbox (one transaction). updatedAt is
+   * the database's to stamp, on every write (see WriteHorizon).
+   */
   async create(input: CreateCustomerDto): Promise<Customer> {
     return uniqueOrThrow('email', input.email, 'customer', () =>
-      this.db.customer.create({ data: { id: uuidv7(), ...input, country: input.country.toUpperCase(), createdAt: new Date() } }),
+      this.db.$transaction(async (tx) => {
+        const created = await tx.customer.create({ data: { id: uuidv7(), ...input, country: input.country.toUpperCase(), createdAt: new Date() } });
+        await recordEvent(tx, domainEvent('customers', 'customer.created.v1', toCustomerDto(created)));
+        return created;
+      }),
     );
   }
 
+  /** A PATCH without fields writes nothing, so updatedAt stays and no event is sent. */
   async update(id: string, changes: UpdateCustomerDto): Promise<Customer> {
     const data = { ...changes, ...(changes.country ? { country: changes.country.toUpperCase() } : {}) };
-    const updated = await uniqueOrThrow('email', changes.email, 'customer', () => this.db.customer.updateManyAndReturn({ where: { id }, data }));
-    if (!updated[0]) throw DomainException.notFound('customer', id);
-    return updated[0];
+    const updated = await uniqueOrThrow('email', changes.email, 'customer', () =>
+      this.db.$transaction(async (tx) => {
+        if (Object.keys(data).length === 0) return tx.customer.findUnique({ where: { id } });
+        const [row] = await tx.customer.updateManyAndReturn({ where: { id }, data });
+        if (row) await recordEvent(tx, domainEvent('customers', 'customer.updated.v1', toCustomerDto(row)));
+        return row;
+      }),
+    );
+    if (!updated) throw DomainException.notFound('customer', id);
+    return updated;
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { TableFreshness } from '@tributary/contracts';
+import type { StoreFreshness } from '@tributary/contracts';
 import { FreshnessService } from './freshness.service.js';
 
 @ApiTags('freshness')
@@ -9,8 +9,10 @@ export class FreshnessController {
   constructor(private readonly freshness: FreshnessService) {}
 
   @Get('freshness')
-  @ApiOperation({ summary: 'Per store table: the watermark its pump has delivered up to, and the lag behind now in seconds.' })
-  async tables(): Promise<{ tables: TableFreshness[] }> {
-    return { tables: await this.freshness.freshness() };
+  @ApiOperation({
+    summary: "Per store table: the watermark its batch pump has delivered up to and the lag behind now in seconds; its event pump's events applied and their end-to-end lag over the last minute. And the events set aside as dead letters.",
+  })
+  tables(): Promise<StoreFreshness> {
+    return this.freshness.store();
   }
 }

@@ -8,8 +8,8 @@ import { sqlLiteral } from '../database/sql-literal.util.js';
 
 
 /**
- * One role per pumped table, which may write that table and its own checkpoint row and
- * nothing else: the ingest of a table's batch runs as its role, so a mapping that wrote
+ * One role per pumped table, which may write that table, its own checkpoint row and its
+ * event pump's rows, and nothing else: the ingest of a table's batch runs as its role, so a mapping that wrote
  * into another service's rows would be refused by the database itself. Roles belong to
  * the whole server; grants are set again on every start.
  */
@@ -25,7 +25,9 @@ export class PumpRolesService implements OnModuleInit {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.db.$executeRawUnsafe(`ALTER TABLE reporting_store.pump_checkpoints ENABLE ROW LEVEL SECURITY`);
+    // Each role sees its own table's rows of these: its checkpoint, the events it applied, its event pump's progress.
+    const ownRowsOnly = ['pump_checkpoints', 'applied_events', 'event_progress'];
+    for (const shared of ownRowsOnly) await this.db.$executeRawUnsafe(`ALTER TABLE reporting_store.${shared} ENABLE ROW LEVEL SECURITY`);
     for (const table of REPORTING_TABLES) {
       const role = this.roleOf(table);
       // Two starts at once (replicas, parallel tests on one server) may both find the role missing.
@@ -34,11 +36,15 @@ export class PumpRolesService implements OnModuleInit {
       );
       await this.db.$executeRawUnsafe(`GRANT USAGE ON SCHEMA reporting_store TO "${role}"`);
       for (const target of STORE_TABLES_OF[table]) await this.db.$executeRawUnsafe(`GRANT SELECT, INSERT, UPDATE ON ${target} TO "${role}"`);
-      await this.db.$executeRawUnsafe(`GRANT SELECT, INSERT, UPDATE ON reporting_store.pump_checkpoints TO "${role}"`);
+      // The name this policy had before events had rows of their own.
       await this.db.$executeRawUnsafe(`DROP POLICY IF EXISTS "${role}_own_checkpoint" ON reporting_store.pump_checkpoints`);
-      await this.db.$executeRawUnsafe(
-        `CREATE POLICY "${role}_own_checkpoint" ON reporting_store.pump_checkpoints TO "${role}" USING ("table" = ${sqlLiteral(table)}) WITH CHECK ("table" = ${sqlLiteral(table)})`,
-      );
+      for (const shared of ownRowsOnly) {
+        await this.db.$executeRawUnsafe(`GRANT SELECT, INSERT, UPDATE ON reporting_store.${shared} TO "${role}"`);
+        await this.db.$executeRawUnsafe(`DROP POLICY IF EXISTS "${role}_own_rows" ON reporting_store.${shared}`);
+        await this.db.$executeRawUnsafe(
+          `CREATE POLICY "${role}_own_rows" ON reporting_store.${shared} TO "${role}" USING ("table" = ${sqlLiteral(table)}) WITH CHECK ("table" = ${sqlLiteral(table)})`,
+        );
+      }
     }
   }
 }

@@ -1,0 +1,21 @@
+import type { DomainEvent, EventData, EventSource, EventType } from '@tributary/contracts';
+import { uuidv7 } from 'uuidv7';
+
+/** What writing to the outbox needs of a transaction's Prisma client. */
+export interface OutboxTransaction {
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+}
+
+/** A new event about a resource in its wire form: it happened when the resource's database stamped it. */
+export function domainEvent<T extends EventType>(source: EventSource, type: T, data: EventData[T]): DomainEvent<T> {
+  return { id: uuidv7(), type, source, subject: data.id, occurredAt: data.updatedAt, data };
+}
+
+/**
+ * Writes an event into the service's outbox table. Call it inside the transaction of
+ * the change the event describes (the transactional outbox): the change and its event
+ * commit together or not at all, and the relay publishes what committed.
+ */
+export async function recordEvent(tx: OutboxTransaction, event: DomainEvent): Promise<void> {
+  await tx.$executeRawUnsafe(`INSERT INTO outbox (id, type, subject, event) VALUES ($1::uuid, $2, $3, $4::jsonb)`, event.id, event.type, event.subject, JSON.stringify(event));
+}
