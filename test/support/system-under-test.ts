@@ -7,8 +7,19 @@ import { customersService } from '../../apps/customers/src/customers-app.module.
 import { ordersService } from '../../apps/orders/src/orders-app.module.js';
 import { reportingServiceWith } from '../../apps/reporting/src/reporting-app.module.js';
 import type { ReportingConfig } from '../../apps/reporting/src/reporting.config.js';
-import { REPORTING_TABLES } from '@tributary/contracts';
-import { OutboxRelay, PUMP_SOURCES, PumpScheduler, ReportingStoreClient, StoreEventPublisher, type OutboxDatabase, type PumpRunResult, type PumpSource } from '@tributary/pump-kit';
+import { REPORTING_TABLES, type EventSource } from '@tributary/contracts';
+import {
+  NatsEventPublisher,
+  OutboxRelay,
+  PUMP_SOURCES,
+  PumpScheduler,
+  ReportingStoreClient,
+  StoreEventPublisher,
+  type EventBusSettings,
+  type OutboxDatabase,
+  type PumpRunResult,
+  type PumpSource,
+} from '@tributary/pump-kit';
 import { startService, TestDatabases, type ServiceUnderTest } from '@tributary/testing';
 import { graphql, startGateway, type GatewayUnderTest } from './gateway-under-test.js';
 
@@ -86,12 +97,16 @@ async function listen(definition: Parameters<typeof startService>[0], databases:
  * The three services on their own databases, seeded with `data`, listening on free
  * ports, and a gateway over them: the whole system as `npm start` runs it.
  */
-export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<GatewayConfig> = {}, options: { reporting?: boolean } = {}): Promise<SystemUnderTest> {
+export async function startSystem(
+  data: DemoDataSpec,
+  gatewayOverrides: Partial<GatewayConfig> = {},
+  options: { reporting?: boolean; eventBus?: EventBusSettings } = {},
+): Promise<SystemUnderTest> {
   const databases = new TestDatabases();
   const customers = await listen(customersService, databases, data);
   const orders = await listen(ordersService, databases, data);
   const catalog = await listen(catalogService, databases, data);
-  const reporting = options.reporting ? await startReporting(databases, { customers, orders, catalog }) : undefined;
+  const reporting = options.reporting ? await startReporting(databases, { customers, orders, catalog }, options.eventBus) : undefined;
   const gateways: GatewayUnderTest[] = [];
   const services = { customers: `http://127.0.0.1:${customers.port}`, orders: `http://127.0.0.1:${orders.port}`, catalog: `http://127.0.0.1:${catalog.port}` };
   const startAnotherGateway = async (overrides: Partial<GatewayConfig> = {}) => {
@@ -110,6 +125,7 @@ export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<
     startGateway: startAnotherGateway,
     close: async () => {
       for (const g of gateways) await g.close();
+      for (const relay of Object.values(reporting?.relays ?? {})) await relay.close();
       for (const service of [customers, orders, catalog, ...(reporting ? [reporting.service] : [])]) await service.close();
       await databases.dropAll();
       for (const role of reporting?.roles ?? []) await databases.dropRole(role);
@@ -119,7 +135,11 @@ export async function startSystem(data: DemoDataSpec, gatewayOverrides: Partial<
 
 const url = (service: RunningService) => `http://127.0.0.1:${service.port}`;
 
-async function startReporting(databases: TestDatabases, services: { customers: RunningService; orders: RunningService; catalog: RunningService }): Promise<ReportingUnderTest> {
+async function startReporting(
+  databases: TestDatabases,
+  services: { customers: RunningService; orders: RunningService; catalog: RunningService },
+  bus: EventBusSettings = { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' },
+): Promise<ReportingUnderTest> {
   const suffix = randomBytes(4).toString('hex');
   const config: ReportingConfig = {
     sources: { customers: url(services.customers), orders: url(services.orders), products: url(services.catalog) },
@@ -127,16 +147,20 @@ async function startReporting(databases: TestDatabases, services: { customers: R
     // Roles belong to the whole PostgreSQL server: one per test file, dropped with its databases.
     reader: { role: `reporting_reader_${suffix}`, password: 'reader-password' },
     pumpRolePrefix: `tributary_pump_${suffix}_`,
-    events: { bus: { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' }, consumerName: 'reporting' },
+    events: { bus, consumerName: 'reporting' },
   };
   const service = await listen(reportingServiceWith(() => config), databases);
   const pumpOf = (owner: RunningService) =>
     new PumpScheduler(owner.app.get<PumpSource[]>(PUMP_SOURCES), { ...owner.config.pump, reportingUrl: url(service) });
   const pumps = { customers: pumpOf(services.customers), orders: pumpOf(services.orders), catalog: pumpOf(services.catalog) };
-  // Each service's outbox relay as the embedded default runs it: straight into this store.
-  const relayOf = (owner: RunningService) =>
-    new OutboxRelay(owner.db as unknown as OutboxDatabase, new StoreEventPublisher(new ReportingStoreClient(url(service))), owner.config.pump.events);
-  const relays = { customers: relayOf(services.customers), orders: relayOf(services.orders), catalog: relayOf(services.catalog) };
+  // Each service's outbox relay: through the broker when the test gives one, else straight into this store (the embedded default).
+  const relayOf = (owner: RunningService, source: EventSource) =>
+    new OutboxRelay(
+      owner.db as unknown as OutboxDatabase,
+      bus.natsUrl ? new NatsEventPublisher({ ...bus, natsUrl: bus.natsUrl }, source) : new StoreEventPublisher(new ReportingStoreClient(url(service))),
+      owner.config.pump.events,
+    );
+  const relays = { customers: relayOf(services.customers, 'customers'), orders: relayOf(services.orders, 'orders'), catalog: relayOf(services.catalog, 'catalog') };
   return {
     service,
     relays,

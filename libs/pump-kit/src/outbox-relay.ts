@@ -60,6 +60,11 @@ export class OutboxRelay {
     return rows.length;
   }
 
+  /** Closes the publisher's connection. */
+  close(): Promise<void> {
+    return this.publisher.close();
+  }
+
   /** Deletes events published longer ago than the retention. Returns how many. */
   prune(): Promise<number> {
     return this.db.$executeRawUnsafe(`DELETE FROM outbox WHERE published_at < clock_timestamp() - $1 * interval '1 millisecond'`, this.options.retentionMs);
