@@ -31,7 +31,13 @@ afterAll(async () => {
   await databases.dropAll();
 });
 
-async function documentOf(source: string): Promise<Record<string, any>> {
+interface AsyncApiDocument {
+  channels: Record<string, { address: string }>;
+  operations: Record<string, { action: string }>;
+  components: Record<string, unknown>;
+}
+
+async function documentOf(source: string): Promise<AsyncApiDocument> {
   return (await request(services[source]!.http).get('/asyncapi.json').expect(200)).body;
 }
 
@@ -60,8 +66,8 @@ describe.each(Object.keys(EVENTS_OF_SOURCE))('the %s service’s /asyncapi.json'
     expect(diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error).map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
     const types = EVENTS_OF_SOURCE[source as keyof typeof EVENTS_OF_SOURCE];
     expect(Object.keys(document.channels)).toEqual([...types]);
-    expect(Object.values(document.channels).map((channel: any) => channel.address)).toEqual(types.map((type) => `tributary.${source}.${type}`));
-    expect(Object.values(document.operations).map((operation: any) => operation.action)).toEqual(types.map(() => 'send'));
+    expect(Object.values(document.channels).map((channel) => channel.address)).toEqual(types.map((type) => `tributary.${source}.${type}`));
+    expect(Object.values(document.operations).map((operation) => operation.action)).toEqual(types.map(() => 'send'));
   });
 
   it('describes the events the service really writes: each one matches the payload schema of its type', async () => {

@@ -7,6 +7,9 @@ import { ReportingStoreClient, type ReportingStoreTarget } from './reporting-sto
 
 type RunOptions = Pick<PumpRunOptions, 'full' | 'onBatch'> & { pageSize?: number };
 
+/** A run that could not deliver is tried again after at most this long. */
+const RETRY_MS = 1000;
+
 /** What a service's pumps have done since it started: for logs, /metrics and tests. */
 export interface PumpStatus {
   table: ReportingTable;
@@ -60,20 +63,25 @@ export class PumpScheduler {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
-      this.running = this.cycle().then((busy) => this.schedule(busy ? 0 : this.config.intervalMs));
+      this.running = this.cycle().then((outcome) => this.schedule(outcome === 'busy' ? 0 : outcome === 'failed' ? Math.min(this.config.intervalMs, RETRY_MS) : this.config.intervalMs));
     }, delayMs);
     this.timer.unref();
   }
 
-  /** Every source once; one source failing does not hold the others back. True when rows were read. */
-  private async cycle(): Promise<boolean> {
-    let busy = false;
+  /**
+   * Every source once; one source failing does not hold the others back. Busy when rows
+   * were read; failed when a run could not deliver (the store is not up yet, say), which
+   * is tried again within a second, whatever the interval.
+   */
+  private async cycle(): Promise<'busy' | 'idle' | 'failed'> {
+    let outcome: 'busy' | 'idle' | 'failed' = 'idle';
     for (const source of this.sources) {
       if (this.stopped) break;
       const result = await this.runOne(source, {}).catch(() => undefined);
-      busy ||= (result?.rowsRead ?? 0) > 0;
+      if (!result) outcome = 'failed';
+      else if (result.rowsRead > 0 && outcome === 'idle') outcome = 'busy';
     }
-    return busy;
+    return outcome;
   }
 
   private async runOne(source: PumpSource, { full = false, pageSize = this.config.pageSize, onBatch }: RunOptions): Promise<PumpRunResult> {
@@ -95,7 +103,7 @@ export class PumpScheduler {
     } catch (error) {
       status.errors++;
       const message = error instanceof Error ? error.message : String(error);
-      if (status.lastError !== message) this.logger.warn(`${source.table}: ${message}; retrying every ${this.config.intervalMs} ms`);
+      if (status.lastError !== message) this.logger.warn(`${source.table}: ${message}; retrying`);
       status.lastError = message;
       throw error;
     }
