@@ -9,6 +9,7 @@ import { FreshnessController } from './freshness/freshness.controller.js';
 import { FreshnessService } from './freshness/freshness.service.js';
 import { IngestController } from './ingest/ingest.controller.js';
 import { IngestService } from './ingest/ingest.service.js';
+import { ReloadService } from './ingest/reload.service.js';
 import { PumpRolesService } from './ingest/pump-roles.service.js';
 import { ReconciliationController } from './reconciliation/reconciliation.controller.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
@@ -30,6 +31,7 @@ export class ReportingAppModule {
       providers: [
         { provide: REPORTING_CONFIG, useValue: reporting },
         IngestService,
+        ReloadService,
         PumpRolesService,
         EventApplyService,
         EventLagWindow,

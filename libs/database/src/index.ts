@@ -7,3 +7,4 @@ export * from './project-path.util.js';
 export * from './unique-violation.util.js';
 export * from './write-horizon.js';
 export * from './outbox.js';
+export * from './backup.js';

@@ -1,7 +1,7 @@
 import type { PumpCheckpoint, ReportingTable } from '@tributary/contracts';
 import { readWriteHorizon } from '@tributary/database';
 import type { PumpSource } from './pump-source.js';
-import type { ReportingStoreTarget } from './reporting-store.client.js';
+import type { ReportingStoreClient, ReportingStoreTarget } from './reporting-store.client.js';
 
 export interface PumpRunOptions {
   /** Rows per delivered batch. */
@@ -76,4 +76,48 @@ export async function runPumpOnce<T extends ReportingTable>(source: PumpSource<T
     after = { xid: last!.xid, id: last!.row.id };
   }
   return { ...progress, horizon: run.target, watermark: run.watermark, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Above every transaction id: a backup load reads every row the backup holds. */
+const END_OF_HISTORY = '18446744073709551615';
+
+export interface BackupLoadResult {
+  table: ReportingTable;
+  rows: number;
+  seconds: number;
+}
+
+/**
+ * The backup pump: every row of a source restored from a backup, mapped as the batch
+ * pump maps it, into a reload of its table that replaces the table's rows at once when
+ * complete. The checkpoint becomes the backup's horizon, so the live batch pump then
+ * delivers only what changed since the backup. A failure abandons the reload: the
+ * table stays as it was.
+ */
+export async function loadFromBackup<T extends ReportingTable>(
+  source: PumpSource<T>,
+  store: ReportingStoreClient,
+  backup: { xidHorizon: string; committedBefore: string },
+  options: { pageSize: number; onBatch?: (progress: { table: T; rowsRead: number }) => void },
+): Promise<BackupLoadResult> {
+  const started = performance.now();
+  const reload = await store.beginReload(source.table);
+  try {
+    let after: { xid: string; id: string } | undefined;
+    let rowsRead = 0;
+    for (;;) {
+      const page = await source.readPage({ from: START_OF_HISTORY, to: END_OF_HISTORY, after }, options.pageSize);
+      if (page.length) await store.ingestReload(source.table, reload, page.map((pumped) => pumped.row));
+      rowsRead += page.length;
+      options.onBatch?.({ table: source.table, rowsRead });
+      if (page.length < options.pageSize) break;
+      const last = page.at(-1)!;
+      after = { xid: last.xid, id: last.row.id };
+    }
+    const rows = await store.commitReload(source.table, reload, { horizon: backup.xidHorizon, watermark: backup.committedBefore });
+    return { table: source.table, rows, seconds: (performance.now() - started) / 1000 };
+  } catch (error) {
+    await store.abortReload(source.table, reload).catch(() => undefined);
+    throw error;
+  }
 }

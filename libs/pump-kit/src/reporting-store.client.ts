@@ -27,12 +27,29 @@ export class ReportingStoreClient implements ReportingStoreTarget {
     return this.call('POST', `/v1/pumps/${table}:ingest`, batch);
   }
 
+  /** A full reload of a table (the backup pump): rows go aside until `commitReload` swaps them in, with the checkpoint. */
+  async beginReload(table: ReportingTable): Promise<string> {
+    return (await this.call<{ reload: string }>('POST', `/v1/pumps/${table}/reloads`)).reload;
+  }
+
+  async ingestReload<T extends ReportingTable>(table: T, reload: string, rows: Array<PumpBatch<T>['rows'][number]>): Promise<number> {
+    return (await this.call<{ applied: number }>('POST', `/v1/pumps/${table}/reloads/${reload}:ingest`, { rows })).applied;
+  }
+
+  async commitReload(table: ReportingTable, reload: string, checkpoint: { horizon: string; watermark: string }): Promise<number> {
+    return (await this.call<{ rows: number }>('POST', `/v1/pumps/${table}/reloads/${reload}:commit`, { checkpoint })).rows;
+  }
+
+  async abortReload(table: ReportingTable, reload: string): Promise<void> {
+    await this.call('DELETE', `/v1/pumps/${table}/reloads/${reload}`);
+  }
+
   /** Events as their JSON text, passed on as written: the store sets aside the ones it cannot read. */
   applyEvents(events: readonly string[]): Promise<EventsApplied> {
     return this.call('POST', '/v1/events:apply', undefined, `{"events":[${events.join(',')}]}`);
   }
 
-  private async call<R>(method: 'GET' | 'POST', path: string, body?: unknown, json = body === undefined ? undefined : JSON.stringify(body)): Promise<R> {
+  private async call<R>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, json = body === undefined ? undefined : JSON.stringify(body)): Promise<R> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {
@@ -46,6 +63,6 @@ export class ReportingStoreClient implements ReportingStoreTarget {
     }
     const text = await response.text();
     if (!response.ok) throw new ReportingStoreError(`the reporting store answered ${method} ${path} with ${response.status}: ${text.slice(0, 500)}`);
-    return JSON.parse(text) as R;
+    return (text ? JSON.parse(text) : undefined) as R;
   }
 }

@@ -4,3 +4,4 @@ export * from './service-kit.module.js';
 export * from './service.config.js';
 export * from './run-service.js';
 export * from './seeder.js';
+export * from './backup.js';

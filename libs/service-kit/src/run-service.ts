@@ -52,8 +52,8 @@ export async function runService(definition: ServiceDefinition): Promise<void> {
 /** A message from a seeding child process to `npm run seed`. */
 export type SeedMessage = { type: 'progress'; service: string; what: string; done: number; total: number } | { type: 'done'; service: string; seconds: number };
 
-/** True when something answers on the port: the service is running. */
-function isListening(port: number): Promise<boolean> {
+/** True when something accepts connections on this local port: a service holding its embedded database. */
+export function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' });
     socket.once('connect', () => {

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { BatchApiModule } from '@tributary/batch-api';
 import { DatabaseModule, readCommittedBefore, SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
+import { BackupController } from './backup.js';
 import { HEALTH_CHECKS, HealthController, type HealthCheck } from './health.controller.js';
 import type { ServiceConfig } from './service.config.js';
 
@@ -18,7 +19,8 @@ export class ServiceKitModule {
           { useFactory: (db: ServiceDatabase) => () => readCommittedBefore(db), inject: [SERVICE_DATABASE] },
         ),
       ],
-      controllers: [HealthController],
+      // An embedded database is copied by the process that holds it; PostgreSQL has pg_dump.
+      controllers: [HealthController, ...(config.database.url ? [] : [BackupController])],
       providers: [
         {
           provide: HEALTH_CHECKS,

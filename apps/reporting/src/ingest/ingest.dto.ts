@@ -46,3 +46,28 @@ export class PumpBatchDto implements PumpBatch {
   @Type(() => PumpCheckpointDto)
   checkpoint!: PumpCheckpointDto;
 }
+
+/** Rows of a full reload (the backup pump's). */
+export class ReloadRowsDto {
+  @ApiProperty({ description: `Reporting rows of the table (libs/contracts), at most ${MAX_ROWS_PER_BATCH}.` })
+  @IsArray()
+  @ArrayMaxSize(MAX_ROWS_PER_BATCH)
+  @IsObject({ each: true })
+  rows!: object[];
+}
+
+class ReloadCheckpointDto {
+  @ApiProperty({ description: "The source transaction horizon of the backup: the live pump goes on from here." })
+  @Matches(XID, { message: 'checkpoint.horizon must be a transaction id' })
+  horizon!: string;
+
+  @ApiProperty({ description: 'Every source change committed before this instant is in the backup.' })
+  @IsISO8601()
+  watermark!: string;
+}
+
+export class ReloadCommitDto {
+  @ValidateNested()
+  @Type(() => ReloadCheckpointDto)
+  checkpoint!: ReloadCheckpointDto;
+}
