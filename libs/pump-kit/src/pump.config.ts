@@ -6,6 +6,8 @@ export interface PumpConfig {
   reportingUrl: string;
   /** Run the service's pumps (and its outbox relay) on a schedule inside the service process. */
   scheduled: boolean;
+  /** Run the batch pump on that schedule (on start, then every `intervalMs`). */
+  batch: boolean;
   /** Pause between two batch-pump runs that found nothing to deliver. */
   intervalMs: number;
   /** Rows per delivered batch. */
@@ -28,7 +30,7 @@ export interface EventRelayConfig {
 }
 
 /**
- * `REPORTING_URL` (http://localhost:4004), `PUMP_SCHEDULE` (on), `PUMP_INTERVAL_MS`,
+ * `REPORTING_URL` (http://localhost:4004), `PUMP_SCHEDULE` (on), `PUMP_BATCH` (on), `PUMP_INTERVAL_MS`,
  * `PUMP_PAGE_SIZE` (5000); the outbox relay's `EVENT_RELAY` (on), `EVENT_RELAY_INTERVAL_MS`
  * (100), `EVENT_RELAY_BATCH` (500), `OUTBOX_RETENTION_MS` (3600000), `OUTBOX_LEASE_MS`
  * (3000) and the broker's settings (eventBusFromEnv). With the relay on, events carry the
@@ -42,6 +44,7 @@ export function pumpConfigFromEnv(env: Env): PumpConfig {
   return {
     reportingUrl,
     scheduled: switchFromEnv(env, 'PUMP_SCHEDULE', true),
+    batch: switchFromEnv(env, 'PUMP_BATCH', true),
     intervalMs: integerFromEnv(env, 'PUMP_INTERVAL_MS', relay ? 30_000 : 1000, 10, 3_600_000),
     pageSize: integerFromEnv(env, 'PUMP_PAGE_SIZE', 5000, 1, 50_000),
     events: {

@@ -3,6 +3,7 @@ import type { EventSource } from '@tributary/contracts';
 import { SERVICE_DATABASE } from '@tributary/database';
 import { NatsEventPublisher, OutboxRelay, StoreEventPublisher, type EventPublisher, type OutboxDatabase } from './outbox-relay.js';
 import { OutboxRelayLoop } from './outbox-relay-loop.js';
+import { OutboxController } from './outbox.controller.js';
 import type { PumpConfig } from './pump.config.js';
 import { PumpScheduler } from './pump-scheduler.js';
 import { PumpChecksumController } from './pump-checksum.controller.js';
@@ -22,7 +23,7 @@ class PumpLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
   onApplicationBootstrap(): void {
     if (!this.config.scheduled) return;
-    this.scheduler.start();
+    if (this.config.batch) this.scheduler.start();
     if (this.config.events.relay) this.relayLoop.start();
   }
 
@@ -57,6 +58,6 @@ export class PumpModule {
       { provide: OutboxRelayLoop, useFactory: (relay: OutboxRelay) => new OutboxRelayLoop(relay, events.intervalMs, events.batchSize), inject: [OutboxRelay] },
       PumpLifecycle,
     ];
-    return { module: PumpModule, controllers: [PumpChecksumController], providers, exports: [PumpScheduler, PUMP_SOURCES, OutboxRelay, OutboxRelayLoop] };
+    return { module: PumpModule, controllers: [PumpChecksumController, OutboxController], providers, exports: [PumpScheduler, PUMP_SOURCES, OutboxRelay, OutboxRelayLoop] };
   }
 }

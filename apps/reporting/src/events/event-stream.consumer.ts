@@ -10,6 +10,8 @@ import { EventApplyService } from './event-apply.service.js';
 /** Messages applied in one store transaction at most. */
 const MAX_BATCH = 1000;
 const RETRY_MS = 1000;
+/** Unacknowledged messages come again after this long: those of a consumer that died, or of a batch slower than this (applied twice: no effect). */
+const ACK_WAIT_MS = 5000;
 
 /** What the consumer of one service's stream has done since start: for tests and logs. */
 export interface ConsumerStatus {
@@ -84,7 +86,8 @@ export class EventStreamConsumer implements OnApplicationBootstrap, OnApplicatio
     const stream = streamOf(bus, source);
     const jsm = await jetstreamManager(nc);
     await ensureStream(jsm, bus, source);
-    const consumerConfig = { durable_name: consumerName, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: nanos(30_000), max_ack_pending: 10 * MAX_BATCH };
+    // A batch takes well under a second to apply; messages a killed consumer held come again after ack_wait.
+    const consumerConfig = { durable_name: consumerName, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ack_wait: nanos(ACK_WAIT_MS), max_ack_pending: 4 * MAX_BATCH };
     try {
       await jsm.consumers.info(stream, consumerName);
     } catch (error) {
