@@ -7,17 +7,48 @@ import { defineConfig } from 'vitest/config';
 const { compilerOptions } = JSON.parse(readFileSync(resolve(import.meta.dirname, 'tsconfig.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
 const alias = Object.fromEntries(Object.entries(compilerOptions.paths).map(([name, [target]]) => [name, resolve(import.meta.dirname, target!)]));
 
+const COMMON = { env: { TZ: 'UTC' }, testTimeout: 60_000, hookTimeout: 120_000 };
+
+/**
+ * Files that run alone, after the others: they start many processes of their own or
+ * measure how long something takes to arrive, which two files at once on two cores
+ * would distort.
+ */
+const ALONE = [
+  'test/bench.e2e.ts',
+  'test/event-pipeline-faults.e2e.ts',
+  'test/pump-kill.e2e.ts',
+  'test/backup-pump.e2e.ts',
+  'test/gateway-resilience.e2e.ts',
+  'test/incremental-reads.e2e.ts',
+  'test/event-pump-nats.e2e.ts',
+];
+
 export default defineConfig({
   // esbuild cannot emit decorator metadata, which Nest's injection and validation need.
   plugins: [swc.vite({ swcrc: false, jsc: { target: 'es2023', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, keepClassNames: true } })],
   oxc: false,
   resolve: { alias },
   test: {
-    // Three tiers: unit specs beside the code, medium (the gateway over fake services), end-to-end.
-    include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.medium.ts', 'test/**/*.e2e.ts'],
-    env: { TZ: 'UTC' },
     reporters: ['default', './test/support/summary-line.reporter.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'in-process',
+          // Three tiers: unit specs beside the code, medium (the gateway over fake services), end-to-end.
+          include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.medium.ts', 'test/**/*.e2e.ts'],
+          exclude: [...ALONE],
+          // Two files at a time: most of a file's time is its database and HTTP, not one core.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+          ...COMMON,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'alone', include: [...ALONE], fileParallelism: false, sequence: { groupOrder: 1 }, ...COMMON },
+      },
+    ],
   },
 });

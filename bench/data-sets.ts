@@ -101,6 +101,8 @@ async function combineEmbedded(services: Record<ServiceName, DatabaseLocation>, 
         const tables = await source.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations'`);
         for (const { name } of tables.rows) {
           const { blob } = await source.query(`COPY "${name}" TO '/dev/blob'`);
+          // An empty table (an outbox with nothing written) gives no blob, and COPY FROM none fails.
+          if (!blob?.size) continue;
           await combined.query(`COPY "${name}" FROM '/dev/blob'`, [], { blob });
           // PGlite has no checkpointer: a large copy must checkpoint as it goes (see DatabaseHandle).
           if (blob && blob.size > LARGE_COPY_BYTES) await combined.exec('CHECKPOINT');

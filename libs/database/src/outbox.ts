@@ -19,3 +19,11 @@ export function domainEvent<T extends EventType>(source: EventSource, type: T, d
 export async function recordEvent(tx: OutboxTransaction, event: DomainEvent): Promise<void> {
   await tx.$executeRawUnsafe(`INSERT INTO outbox (id, type, subject, event) VALUES ($1::uuid, $2, $3, $4::jsonb)`, event.id, event.type, event.subject, JSON.stringify(event));
 }
+
+/**
+ * The options of a service's write transactions (a change and its event). Prisma's
+ * default waits 2 s for a transaction to start; on PGlite, which runs one transaction at
+ * a time, a write then failed behind another transaction held open longer, where a
+ * single statement simply waits its turn.
+ */
+export const WRITE_TRANSACTION = { maxWait: 30_000, timeout: 30_000 } as const;

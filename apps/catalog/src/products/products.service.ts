@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { keysetOrderBy, keysetWhere, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
 import { DomainException } from '@tributary/core';
-import { domainEvent, recordEvent, uniqueOrThrow } from '@tributary/database';
+import { domainEvent, recordEvent, uniqueOrThrow, WRITE_TRANSACTION } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CatalogDatabase } from '../database/catalog-database.js';
 import { type Product } from '../generated/prisma/client.js';
@@ -33,7 +33,7 @@ export class ProductsService implements BatchResourceSource<Product, ProductFilt
         const created = await tx.product.create({ data: { id: uuidv7(), ...input } });
         await recordEvent(tx, domainEvent('catalog', 'product.created.v1', toProductDto(created)));
         return created;
-      }),
+      }, WRITE_TRANSACTION),
     );
   }
 
@@ -45,7 +45,7 @@ export class ProductsService implements BatchResourceSource<Product, ProductFilt
         const [row] = await tx.product.updateManyAndReturn({ where: { id }, data: changes });
         if (row) await recordEvent(tx, domainEvent('catalog', 'product.updated.v1', toProductDto(row)));
         return row;
-      }),
+      }, WRITE_TRANSACTION),
     );
     if (!updated) throw DomainException.notFound('product', id);
     return updated;

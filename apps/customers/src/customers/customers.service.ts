@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { keysetOrderBy, keysetWhere, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
 import { DomainException } from '@tributary/core';
-import { domainEvent, recordEvent, uniqueOrThrow } from '@tributary/database';
+import { domainEvent, recordEvent, uniqueOrThrow, WRITE_TRANSACTION } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CustomersDatabase } from '../database/customers-database.js';
 import { type Customer } from '../generated/prisma/client.js';
@@ -31,7 +31,7 @@ export class CustomersService implements BatchResourceSource<Customer> {
         const created = await tx.customer.create({ data: { id: uuidv7(), ...input, country: input.country.toUpperCase(), createdAt: new Date() } });
         await recordEvent(tx, domainEvent('customers', 'customer.created.v1', toCustomerDto(created)));
         return created;
-      }),
+      }, WRITE_TRANSACTION),
     );
   }
 
@@ -44,7 +44,7 @@ export class CustomersService implements BatchResourceSource<Customer> {
         const [row] = await tx.customer.updateManyAndReturn({ where: { id }, data });
         if (row) await recordEvent(tx, domainEvent('customers', 'customer.updated.v1', toCustomerDto(row)));
         return row;
-      }),
+      }, WRITE_TRANSACTION),
     );
     if (!updated) throw DomainException.notFound('customer', id);
     return updated;

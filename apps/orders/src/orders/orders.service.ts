@@ -4,7 +4,7 @@ import { DomainException, groupByKeys } from '@tributary/core';
 import { uuidv7 } from 'uuidv7';
 import { OrdersDatabase } from '../database/orders-database.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { domainEvent, recordEvent } from '@tributary/database';
+import { domainEvent, recordEvent, WRITE_TRANSACTION } from '@tributary/database';
 import { toOrderDto, type BatchGetByCustomerRequestDto, type CreateOrderDto, type OrdersListQueryDto, type UpdateOrderDto } from './order.dto.js';
 
 type OrderFilters = Pick<OrdersListQueryDto, 'customerId' | 'status' | 'placedFrom' | 'placedTo'>;
@@ -107,7 +107,7 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
       });
       await recordEvent(tx, domainEvent('orders', 'order.created.v1', toOrderDto(created)));
       return created;
-    });
+    }, WRITE_TRANSACTION);
   }
 
   /** A PATCH without fields writes nothing, so updatedAt stays and no event is sent. */
@@ -117,7 +117,7 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
       const [current] = await this.findByIds([id], tx);
       if (changed) await recordEvent(tx, domainEvent('orders', 'order.updated.v1', toOrderDto(current!)));
       return current;
-    });
+    }, WRITE_TRANSACTION);
     if (!order) throw DomainException.notFound('order', id);
     return order;
   }

@@ -7,6 +7,9 @@ import { ReportingMetrics } from '../metrics/reporting-metrics.js';
 import { EventLagWindow } from './event-lag-window.js';
 import { readEvent, type ArrivedEvent } from './event-reading.js';
 
+const REMEMBER_EVENT_IDS_HOURS = 24;
+const PRUNE_EVERY_MS = 10 * 60_000;
+
 /** Keeps the newest version of each row: one statement cannot upsert a row twice. */
 function newestPerRow<T extends { id: string; version: string }>(rows: T[]): T[] {
   const newest = new Map<string, T>();
@@ -28,6 +31,8 @@ function newestPerRow<T extends { id: string; version: string }>(rows: T[]): T[]
  */
 @Injectable()
 export class EventApplyService {
+  private lastPrune = 0;
+
   constructor(
     private readonly db: ReportingDatabase,
     private readonly roles: PumpRolesService,
@@ -52,7 +57,19 @@ export class EventApplyService {
       this.observeLags(table, fresh);
     }
     if (poison.length) result.deadLettered = await this.setAside(poison);
+    await this.forgetOldEventIds();
     return result;
+  }
+
+  /**
+   * Event ids are remembered for a day: far longer than the broker's duplicate window
+   * (2 minutes) and its redelivery of unacknowledged messages (seconds). An event older
+   * than that is still never applied over a newer state (the version guard).
+   */
+  private async forgetOldEventIds(): Promise<void> {
+    if (Date.now() - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = Date.now();
+    await this.db.$executeRawUnsafe(`DELETE FROM reporting_store.applied_events WHERE applied_at < clock_timestamp() - interval '${REMEMBER_EVENT_IDS_HOURS} hours'`);
   }
 
   private async applyTable(table: ReportingTable, events: DomainEvent[]): Promise<{ fresh: DomainEvent[]; applied: number }> {
