@@ -24,8 +24,12 @@ export interface PipelineOptions {
   /** Where the compiled apps are: `dist` for the bench, a test's own build folder. */
   build: string;
   databases: Record<App, DatabaseLocation>;
-  /** With NATS: the server binary and a folder for its store. Without, each relay delivers straight into the store. */
-  nats?: { binary: string; storeDir: string };
+  /**
+   * With NATS: the server binary and a folder for its store; `from: 'later'` starts it
+   * but sends events through it only after `useBroker(true)`. Without, each relay
+   * delivers straight into the store.
+   */
+  nats?: { binary: string; storeDir: string; from?: 'start' | 'later' };
   /** Per run: NATS stream and subject names, and the store's roles on a PostgreSQL server. */
   runId: string;
   data: { customers: number; products: number; orders: number };
@@ -152,8 +156,8 @@ export class EventPipeline {
 
   private constructor(
     private readonly options: PipelineOptions,
-    /** Whether the services run their batch pumps (read each time a service starts). */
-    private readonly mode: { batchPumps: boolean },
+    /** Whether the services run their batch pumps, and whether events go through NATS (read each time an app starts). */
+    private readonly mode: { batchPumps: boolean; broker: boolean },
     readonly services: Record<PipelineService, AppProcess>,
     readonly reporting: AppProcess,
     readonly nats: NatsProcess | undefined,
@@ -170,18 +174,19 @@ export class EventPipeline {
     const [natsPort, reportingPort, ...servicePorts] = await freePorts(5);
     const nats = options.nats ? new NatsProcess(options.nats.binary, natsPort!, options.nats.storeDir) : undefined;
     const bus: EventBusSettings = { natsUrl: nats?.url ?? null, streamPrefix: `EVT_${options.runId}`, subjectPrefix: `evt_${options.runId}` };
-    const common = {
+    const mode = { batchPumps: true, broker: nats !== undefined && options.nats?.from !== 'later' };
+    const common = () => ({
       LOG_LEVEL: 'warn',
       SEED_ON_START: 'off',
       PAGE_TOKEN_SECRET: 'event-pipeline-page-token-secret',
-      ...(bus.natsUrl ? { NATS_URL: bus.natsUrl } : {}),
+      ...(mode.broker && bus.natsUrl ? { NATS_URL: bus.natsUrl } : {}),
       NATS_STREAM_PREFIX: bus.streamPrefix,
       NATS_SUBJECT_PREFIX: bus.subjectPrefix,
-    };
+    });
     const ports = Object.fromEntries(SERVICES.map((service, index) => [service, servicePorts[index]!])) as Record<PipelineService, number>;
     const serviceUrls = { CUSTOMERS_URL: `http://127.0.0.1:${ports.customers}`, ORDERS_URL: `http://127.0.0.1:${ports.orders}`, CATALOG_URL: `http://127.0.0.1:${ports.catalog}` };
     const reporting = new AppProcess('reporting', join(options.build, 'apps/reporting/src/main.js'), reportingPort!, () => ({
-      ...common,
+      ...common(),
       ...serviceUrls,
       ...locationEnv('reporting', options.databases.reporting),
       REPORTING_PORT: String(reportingPort),
@@ -190,12 +195,11 @@ export class EventPipeline {
       REPORTING_READER_PASSWORD: 'event-pipeline',
       REPORTING_PUMP_ROLE_PREFIX: `pump_${options.runId}_`,
     }));
-    const mode = { batchPumps: true };
     const services = Object.fromEntries(
       SERVICES.map((service) => [
         service,
         new AppProcess(service, join(options.build, `apps/${service}/src/main.js`), ports[service], () => ({
-          ...common,
+          ...common(),
           ...locationEnv(service, options.databases[service]),
           [`${service.toUpperCase()}_PORT`]: String(ports[service]),
           REPORTING_URL: reporting.url,
@@ -210,7 +214,7 @@ export class EventPipeline {
 
     log(`seeding ${options.data.customers} customers, ${options.data.products} products, ${options.data.orders} orders`);
     const seedArgs = ['--customers', String(options.data.customers), '--products', String(options.data.products), '--orders', String(options.data.orders), '--seed', '11'];
-    await Promise.all(SERVICES.map((service) => run(join(options.build, `apps/${service}/src/seed.js`), seedArgs, { ...common, ...locationEnv(service, options.databases[service]), [`${service.toUpperCase()}_PORT`]: String(ports[service]) })));
+    await Promise.all(SERVICES.map((service) => run(join(options.build, `apps/${service}/src/seed.js`), seedArgs, { ...common(), ...locationEnv(service, options.databases[service]), [`${service.toUpperCase()}_PORT`]: String(ports[service]) })));
     await nats?.start();
     if (options.prepareStore) {
       await reporting.start();
@@ -224,6 +228,15 @@ export class EventPipeline {
     await pipeline.waitForRowsPumped(options.data);
     await pipeline.restartServicesWithBatchPumps(false);
     return pipeline;
+  }
+
+  /** Every app started again with events through NATS (the server started with the pipeline), or straight into the store. */
+  async useBroker(on: boolean): Promise<void> {
+    if (on && !this.nats) throw new Error('this pipeline has no NATS server');
+    this.mode.broker = on;
+    await Promise.all([...SERVICES.map((service) => this.services[service].stop()), this.reporting.stop()]);
+    await this.reporting.start();
+    await Promise.all(SERVICES.map((service) => this.services[service].start()));
   }
 
   async restartServicesWithBatchPumps(on: boolean): Promise<void> {
@@ -307,7 +320,7 @@ export class EventPipeline {
   }
 
   private async consumerPending(): Promise<number> {
-    if (!this.bus.natsUrl) return 0;
+    if (!this.bus.natsUrl || !this.mode.broker) return 0;
     try {
       this.natsConnection ??= await connectEventBus(this.bus.natsUrl, 'event pipeline watcher');
       const jsm: JetStreamManager = await jetstreamManager(this.natsConnection);
