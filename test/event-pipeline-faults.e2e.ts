@@ -26,13 +26,18 @@ const build = join('.test-build', `event-faults-${process.pid}`);
 const WRITES_PER_SECOND = 100;
 const databases = new TestDatabases();
 const folders: string[] = [];
+let pipeline: EventPipeline;
+let storeLocation: DatabaseLocation;
 
 beforeAll(async () => {
   await run(projectPath('node_modules/.bin/swc'), ['apps', 'libs', 'bench', '-d', build, '--quiet'], { cwd: projectPath() });
 }, 120_000);
 
 afterAll(async () => {
+  await pipeline?.stop();
+  // Roles outlive databases, and cannot go while a database still grants them anything.
   await databases.dropAll();
+  for (const role of pipeline?.roles ?? []) await databases.dropRole(role);
   rmSync(projectPath(build), { recursive: true, force: true });
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
@@ -88,8 +93,6 @@ const WATCH_VERSIONS = `
 
 type Target = 'relay' | 'consumer' | 'nats';
 
-let pipeline: EventPipeline;
-let storeLocation: DatabaseLocation;
 const seed = Number(process.env.FAULT_SEED ?? Date.now() % 1_000_000);
 const next = random(seed);
 
@@ -107,11 +110,6 @@ beforeAll(async () => {
     prepareStore: async () => void (await onDatabase(storeLocation, WATCH_VERSIONS)),
   });
 }, 240_000);
-
-afterAll(async () => {
-  await pipeline?.stop();
-  for (const role of pipeline?.roles ?? []) await databases.dropRole(role);
-});
 
 /** Writes under load while `kills` happen, each at a random moment of its own stretch; then checks that nothing was lost. */
 async function underFaults(seconds: number, kills: Target[]): Promise<void> {
