@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { ExportConfig } from '@tributary/batch-api';
 import type { DemoDataSpec } from '@tributary/demo-data';
 import type { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { catalogService } from '../../apps/catalog/src/catalog-app.module.js';
@@ -20,7 +21,7 @@ import {
   type PumpRunResult,
   type PumpSource,
 } from '@tributary/pump-kit';
-import { startService, TestDatabases, type ServiceUnderTest } from '@tributary/testing';
+import { startService, TestDatabases, type ConfigOverrides, type ServiceUnderTest } from '@tributary/testing';
 import { graphql, startGateway, type GatewayUnderTest } from './gateway-under-test.js';
 
 export { graphql, type GatewayUnderTest };
@@ -65,10 +66,11 @@ export interface ReportingUnderTest {
   relayAll(): Promise<number>;
 }
 
-async function listen(definition: Parameters<typeof startService>[0], databases: TestDatabases, data?: DemoDataSpec): Promise<RunningService> {
+async function listen(definition: Parameters<typeof startService>[0], databases: TestDatabases, data?: DemoDataSpec, config?: ConfigOverrides): Promise<RunningService> {
   const requests = { count: 0, paths: [] as string[] };
   const service = await startService(definition, databases, {
     data,
+    ...(config ? { config } : {}),
     // Counts what the service itself received, to compare with what the gateway reports.
     beforeInit: (app) =>
       app.use((req: { method: string; originalUrl: string }, _res: unknown, next: () => void) => {
@@ -100,13 +102,13 @@ async function listen(definition: Parameters<typeof startService>[0], databases:
 export async function startSystem(
   data: DemoDataSpec,
   gatewayOverrides: Partial<GatewayConfig> = {},
-  options: { reporting?: boolean; eventBus?: EventBusSettings } = {},
+  options: { reporting?: boolean; eventBus?: EventBusSettings; exports?: Partial<ExportConfig> } = {},
 ): Promise<SystemUnderTest> {
   const databases = new TestDatabases();
   const customers = await listen(customersService, databases, data);
   const orders = await listen(ordersService, databases, data);
   const catalog = await listen(catalogService, databases, data);
-  const reporting = options.reporting ? await startReporting(databases, { customers, orders, catalog }, options.eventBus) : undefined;
+  const reporting = options.reporting ? await startReporting(databases, { customers, orders, catalog }, options.eventBus, options.exports) : undefined;
   const gateways: GatewayUnderTest[] = [];
   const services = { customers: `http://127.0.0.1:${customers.port}`, orders: `http://127.0.0.1:${orders.port}`, catalog: `http://127.0.0.1:${catalog.port}` };
   const startAnotherGateway = async (overrides: Partial<GatewayConfig> = {}) => {
@@ -139,6 +141,7 @@ async function startReporting(
   databases: TestDatabases,
   services: { customers: RunningService; orders: RunningService; catalog: RunningService },
   bus: EventBusSettings = { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' },
+  exports: Partial<ExportConfig> = {},
 ): Promise<ReportingUnderTest> {
   const suffix = randomBytes(4).toString('hex');
   const config: ReportingConfig = {
@@ -149,7 +152,7 @@ async function startReporting(
     pumpRolePrefix: `tributary_pump_${suffix}_`,
     events: { bus, consumerName: 'reporting' },
   };
-  const service = await listen(reportingServiceWith(() => config), databases);
+  const service = await listen(reportingServiceWith(() => config), databases, undefined, { exports });
   const pumpOf = (owner: RunningService) =>
     new PumpScheduler(owner.app.get<PumpSource[]>(PUMP_SOURCES), { ...owner.config.pump, reportingUrl: url(service) });
   const pumps = { customers: pumpOf(services.customers), orders: pumpOf(services.orders), catalog: pumpOf(services.catalog) };

@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ExportsModule } from '@tributary/batch-api';
 import { PumpModule } from '@tributary/pump-kit';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { CatalogDatabase } from './database/catalog-database.js';
+import { CATALOG_DATASETS } from './exports/catalog-datasets.js';
 import { ProductsModule } from './products/products.module.js';
 import { CatalogSeeder } from './seed/catalog.seeder.js';
 import { ProductsPumpSource } from './pump/products.pump.js';
@@ -11,7 +13,7 @@ export class CatalogAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: CatalogAppModule,
-      imports: [ServiceKitModule.forRoot(config, CatalogDatabase), ProductsModule, PumpModule.forService('catalog', config.pump, [ProductsPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, CatalogDatabase), ProductsModule, ExportsModule.forApp({ app: 'catalog', config: config.exports, table: 'operations', datasets: CATALOG_DATASETS }), PumpModule.forService('catalog', config.pump, [ProductsPumpSource])],
       providers: [{ provide: SEEDER, useClass: CatalogSeeder }],
     };
   }

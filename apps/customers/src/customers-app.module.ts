@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ExportsModule } from '@tributary/batch-api';
 import { PumpModule } from '@tributary/pump-kit';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { CustomersModule } from './customers/customers.module.js';
 import { CustomersDatabase } from './database/customers-database.js';
+import { CUSTOMERS_DATASETS } from './exports/customers-datasets.js';
 import { CustomersSeeder } from './seed/customers.seeder.js';
 import { CustomersPumpSource } from './pump/customers.pump.js';
 
@@ -11,7 +13,7 @@ export class CustomersAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: CustomersAppModule,
-      imports: [ServiceKitModule.forRoot(config, CustomersDatabase), CustomersModule, PumpModule.forService('customers', config.pump, [CustomersPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, CustomersDatabase), CustomersModule, ExportsModule.forApp({ app: 'customers', config: config.exports, table: 'operations', datasets: CUSTOMERS_DATASETS }), PumpModule.forService('customers', config.pump, [CustomersPumpSource])],
       providers: [{ provide: SEEDER, useClass: CustomersSeeder }],
     };
   }

@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ExportsModule } from '@tributary/batch-api';
 import { PumpModule } from '@tributary/pump-kit';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { OrdersDatabase } from './database/orders-database.js';
+import { ORDERS_DATASETS } from './exports/orders-datasets.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { OrdersSeeder } from './seed/orders.seeder.js';
 import { OrdersPumpSource } from './pump/orders.pump.js';
@@ -11,7 +13,7 @@ export class OrdersAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: OrdersAppModule,
-      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, PumpModule.forService('orders', config.pump, [OrdersPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, ExportsModule.forApp({ app: 'orders', config: config.exports, table: 'operations', datasets: ORDERS_DATASETS }), PumpModule.forService('orders', config.pump, [OrdersPumpSource])],
       providers: [{ provide: SEEDER, useClass: OrdersSeeder }],
     };
   }

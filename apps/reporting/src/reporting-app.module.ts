@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ExportsModule } from '@tributary/batch-api';
 import { ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { ReportingDatabase } from './database/reporting-database.js';
 import { EventApplyService } from './events/event-apply.service.js';
 import { EventLagWindow } from './events/event-lag-window.js';
 import { EventStreamConsumer } from './events/event-stream.consumer.js';
 import { EventsController } from './events/events.controller.js';
+import { REPORTING_DATASETS } from './exports/reporting-datasets.js';
 import { FreshnessController } from './freshness/freshness.controller.js';
 import { FreshnessService } from './freshness/freshness.service.js';
 import { IngestController } from './ingest/ingest.controller.js';
@@ -26,7 +28,10 @@ export class ReportingAppModule {
   static register(config: ServiceConfig, reporting: ReportingConfig): DynamicModule {
     return {
       module: ReportingAppModule,
-      imports: [ServiceKitModule.forRoot(config, ReportingDatabase)],
+      imports: [
+        ServiceKitModule.forRoot(config, ReportingDatabase),
+        ExportsModule.forApp({ app: 'reporting', config: config.exports, table: 'reporting_store.operations', datasets: REPORTING_DATASETS }),
+      ],
       controllers: [IngestController, EventsController, FreshnessController, ReconciliationController, StoreReportsController, MetricsController],
       providers: [
         { provide: REPORTING_CONFIG, useValue: reporting },

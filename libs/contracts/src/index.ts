@@ -8,3 +8,4 @@ export * from './product.js';
 export * from './reporting.js';
 export * from './type-checks.js';
 export * from './events.js';
+export * from './exports.js';

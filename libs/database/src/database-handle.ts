@@ -42,6 +42,8 @@ export class DatabaseHandle {
     readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory,
     readonly description: string,
     private readonly pglite?: PGlite,
+    /** The PostgreSQL URL; undefined for an embedded database. */
+    readonly url?: string,
   ) {}
 
   private checkpointTimer?: NodeJS.Timeout;
@@ -57,7 +59,7 @@ export class DatabaseHandle {
       const url = new URL(location.url);
       // One pool per process; the service's concurrency is bounded here.
       const factory = runningScriptsWhole(new PrismaPg({ connectionString: location.url, max: 10 }));
-      return new DatabaseHandle(logged(factory), `PostgreSQL ${url.host}${url.pathname}`);
+      return new DatabaseHandle(logged(factory), `PostgreSQL ${url.host}${url.pathname}`, undefined, location.url);
     }
     if (location.dataDir) mkdirSync(location.dataDir, { recursive: true });
     const pglite = new PGlite(location.dataDir ?? 'memory://');

@@ -8,3 +8,4 @@ export * from './unique-violation.util.js';
 export * from './write-horizon.js';
 export * from './outbox.js';
 export * from './backup.js';
+export * from './row-reader.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, integerFromEnv, logSettingsFromEnv, switchFromEnv, type Env, type LogSettings } from '@tributary/core';
+import { exportConfigFromEnv, type ExportConfig } from '@tributary/batch-api';
 import { projectPath, type DatabaseLocation } from '@tributary/database';
 import { pumpConfigFromEnv, type PumpConfig } from '@tributary/pump-kit';
 
@@ -17,6 +18,8 @@ export interface ServiceConfig extends LogSettings {
   seedOnStart: boolean;
   /** The service's pumps into the reporting store. */
   pump: PumpConfig;
+  /** How the app runs its export operations. */
+  exports: ExportConfig;
 }
 
 /**
@@ -29,7 +32,7 @@ export interface ServiceConfig extends LogSettings {
  *   or in `<SERVICE>_DATA_DIR` when set (services that share one embedded database, as the benchmark's direct-SQL copy does)
  * - `PAGE_TOKEN_SECRET`, `BODY_LIMIT_BYTES` (262144), `LOG_LEVEL` (info),
  *   `LOG_FORMAT` (json), `SEED_ON_START` (true)
- * - the pumps' settings: see pumpConfigFromEnv
+ * - the pumps' settings: see pumpConfigFromEnv; the exports': see exportConfigFromEnv
  */
 export function serviceConfigFromEnv(service: string, defaultPort: number, env: Env = process.env, defaults: { bodyLimitBytes?: number } = {}): ServiceConfig {
   const prefix = service.toUpperCase();
@@ -45,6 +48,7 @@ export function serviceConfigFromEnv(service: string, defaultPort: number, env: 
     ...logSettingsFromEnv(env),
     seedOnStart: switchFromEnv(env, 'SEED_ON_START', true),
     pump: pumpConfigFromEnv(env),
+    exports: exportConfigFromEnv(env, projectPath(env.TRIBUTARY_DATA_DIR ?? '.data')),
   };
 }
 

@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { access, constants, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PassThrough, Transform, type TransformCallback, type Writable } from 'node:stream';
+import { DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { ExportDestination } from '@tributary/contracts';
+import { DomainException } from '@tributary/core';
+import type { ExportConfig, S3Settings } from './export.config.js';
+
+/** One file being written: bytes go into `stream`; `done` settles once the file is complete where it lands. */
+export interface FileUpload {
+  stream: Writable;
+  done: Promise<void>;
+  abort(): Promise<void>;
+}
+
+/**
+ * Where an export's files go. A file appears under its name only once complete (a
+ * rename, or the end of a multipart upload): nothing half-written is ever there.
+ */
+export interface ExportStorage {
+  /** Refuses, naming the destination, when nothing can be written there. */
+  check(): Promise<void>;
+  open(path: string): FileUpload;
+  /** Where a client fetches a file from. */
+  location(path: string): string;
+  /** Removes every file under a folder: a cancelled or failed export's. */
+  remove(folder: string): Promise<void>;
+}
+
+/** `GET /v1/exports/files/<path>` serves a local destination's files. */
+export const EXPORT_FILES_ROUTE = '/v1/exports/files';
+
+export class LocalStorage implements ExportStorage {
+  constructor(private readonly directory: string) {}
+
+  async check(): Promise<void> {
+    try {
+      await mkdir(this.directory, { recursive: true });
+      await access(this.directory, constants.W_OK);
+    } catch (error) {
+      throw DomainException.invalidField('destination', `the export directory ${this.directory} refuses writes (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+
+  open(path: string): FileUpload {
+    const file = join(this.directory, path);
+    const partial = `${file}.partial`;
+    const stream = new PassThrough();
+    const done = (async () => {
+      await mkdir(dirname(file), { recursive: true });
+      const out = createWriteStream(partial);
+      await new Promise<void>((resolve, reject) => {
+        stream.once('error', reject);
+        out.once('error', reject);
+        out.once('finish', resolve);
+        stream.pipe(out);
+      });
+      await rename(partial, file);
+    })();
+    return { stream, done, abort: () => rm(partial, { force: true }) };
+  }
+
+  location(path: string): string {
+    return `${EXPORT_FILES_ROUTE}/${path}`;
+  }
+
+  remove(folder: string): Promise<void> {
+    return rm(join(this.directory, folder), { recursive: true, force: true });
+  }
+}
+
+export class S3Storage implements ExportStorage {
+  private readonly client: S3Client;
+
+  constructor(
+    private readonly settings: S3Settings,
+    private readonly prefix: string,
+  ) {
+    this.client = new S3Client({
+      region: settings.region,
+      ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
+    });
+  }
+
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
+    } catch (error) {
+      throw DomainException.invalidField('destination', `the bucket ${this.settings.bucket} cannot be written (${(error as Error).name})`);
+    }
+  }
+
+  open(path: string): FileUpload {
+    const stream = new PassThrough();
+    const upload = new Upload({ client: this.client, params: { Bucket: this.settings.bucket, Key: this.key(path), Body: stream } });
+    const done = upload.done().then(() => undefined);
+    return { stream, done, abort: () => upload.abort().catch(() => undefined) };
+  }
+
+  location(path: string): string {
+    return `s3://${this.settings.bucket}/${this.key(path)}`;
+  }
+
+  async remove(folder: string): Promise<void> {
+    let token: string | undefined;
+    do {
+      const listed = await this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: `${this.key(folder)}/`, ContinuationToken: token }));
+      const keys = (listed.Contents ?? []).map((object) => ({ Key: object.Key! }));
+      if (keys.length) await this.client.send(new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: keys } }));
+      token = listed.NextContinuationToken;
+    } while (token);
+  }
+
+  private key(path: string): string {
+    return [this.settings.prefix, this.prefix, path].filter(Boolean).join('/');
+  }
+}
+
+export function exportStorage(config: ExportConfig, destination: ExportDestination): ExportStorage {
+  if (destination.kind === 's3') {
+    if (!config.s3) throw DomainException.invalidField('destination.kind', 'this app has no object storage configured (EXPORT_S3_BUCKET); use local');
+    return new S3Storage(config.s3, destination.prefix?.replace(/^\/+|\/+$/g, '') ?? '');
+  }
+  return new LocalStorage(config.directory);
+}
+
+/** Passes bytes through, counting them and hashing them: what a file's manifest entry says. */
+export class ByteTally extends Transform {
+  bytes = 0;
+  private readonly hash = createHash('sha256');
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+    callback(null, chunk);
+  }
+
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+}
