@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetReadObjects } from 'hyparquet';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +22,8 @@ const PERIOD = { from: '2026-01-01T00:00:00.000Z', to: '2026-07-01T00:00:00.000Z
 const PART_ROWS = 1500;
 
 beforeAll(async () => {
-  system = await startSystem(TEST_DATA, {}, { reporting: true, exports: { partRows: PART_ROWS, pageRows: 400 } });
+  // Pages of 50 rows: an export takes a few hundred steps, long enough to watch and cancel.
+  system = await startSystem(TEST_DATA, {}, { reporting: true, exports: { partRows: PART_ROWS, pageRows: 50 } });
   reporting = system.reporting!;
   await reporting.pumpAll();
 }, 120_000);
@@ -133,21 +135,19 @@ describe('exporting reporting_v1.sales', () => {
     });
   }
 
-  it('partitioned by month: one folder per month, and each month sums to the salesByMonth report', async () => {
+  it('partitioned by month: DuckDB reads the Parquet mart as it lies and finds the salesByMonth report in it', async () => {
     const operation = await exported({ dataset: 'sales', filters: { ...PERIOD, status: [...COUNTED_ORDER_STATUSES] }, columns: ['placed_at', 'currency', 'revenue_cents'], format: 'parquet', partitionBy: 'month' });
-    const revenue = new Map<string, number>();
-    for (const file of operation.response!.files) {
-      expect(file.path).toMatch(new RegExp(`^sales/[0-9a-f-]+/month=${file.month}/part-\\d{4}\\.parquet$`));
-      const bytes = await download(file.location);
-      const rows = (await parquetReadObjects({ file: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer })) as Array<{ placed_at: Date; currency: string; revenue_cents: bigint }>;
-      for (const row of rows) {
-        expect(row.placed_at.toISOString().slice(0, 7)).toBe(file.month);
-        const key = `${file.month} ${row.currency}`;
-        revenue.set(key, (revenue.get(key) ?? 0) + Number(row.revenue_cents));
-      }
-    }
+    const folder = join(reporting.service.config.exports.directory, 'sales', operation.name.slice('operations/'.length));
+    for (const file of operation.response!.files) expect(file.path).toMatch(new RegExp(`^sales/[0-9a-f-]+/month=${file.month}/part-\\d{4}\\.parquet$`));
+    const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+    const reader = await duckdb.runAndReadAll(
+      `SELECT month, currency, SUM(revenue_cents)::BIGINT AS revenue, bool_and(strftime(placed_at, '%Y-%m') = month) AS in_its_folder
+       FROM read_parquet('${folder}/month=*/*.parquet', hive_partitioning = true) GROUP BY month, currency ORDER BY month, currency`,
+    );
+    const mart = reader.getRowObjects().map((row) => ({ month: String(row.month), currency: String(row.currency), revenueCents: Number(row.revenue), inItsFolder: row.in_its_folder }));
+    duckdb.closeSync();
     const { body: report } = await api().post('/v1/reports/salesByMonth').send(PERIOD).expect(200);
-    expect(Object.fromEntries(revenue)).toEqual(Object.fromEntries((report.rows as Array<{ month: string; currency: string; revenueCents: number }>).map((row) => [`${row.month} ${row.currency}`, row.revenueCents])));
+    expect(mart).toEqual((report.rows as Array<{ month: string; currency: string; revenueCents: number }>).map(({ month, currency, revenueCents }) => ({ month, currency, revenueCents, inItsFolder: true })));
     expect(new Set(operation.response!.files.map((file) => file.month))).toEqual(new Set(['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06']));
   });
 
@@ -159,5 +159,91 @@ describe('exporting reporting_v1.sales', () => {
     const rows = parse(await download(file!.location), { columns: true }) as Array<{ country: string }>;
     expect(new Set(rows.map((row) => row.country))).toEqual(new Set(['DE', 'FR']));
     expect(readFileSync(join(reporting.service.config.exports.directory, file!.path)).length).toBe(file!.bytes);
+  });
+});
+
+describe('following an export', () => {
+  it('shows its progress while it runs, and a cancel stops it and removes its files', async () => {
+    const { body: started } = await api().post('/v1/exports').send({ dataset: 'sales', format: 'xlsx' }).expect(202);
+    let seen: ExportOperation = started;
+    while (!(seen.metadata.state === 'RUNNING' && seen.metadata.rowsWritten > 0)) ({ body: seen } = await api().get(`/v1/${started.name}`).expect(200));
+    expect(seen.done).toBe(false);
+    expect(seen.metadata.totalRows).toBeGreaterThan(seen.metadata.rowsWritten);
+    expect(seen.metadata.percent).toBe(Math.floor((seen.metadata.rowsWritten * 100) / seen.metadata.totalRows!));
+    let later: ExportOperation = seen;
+    while (later.metadata.rowsWritten === seen.metadata.rowsWritten && !later.done) ({ body: later } = await api().get(`/v1/${started.name}`).expect(200));
+    expect(later.done).toBe(false);
+    expect(later.metadata.rowsWritten).toBeGreaterThan(seen.metadata.rowsWritten);
+
+    const { body: cancelling } = await api().post(`/v1/${started.name}:cancel`).expect(200);
+    expect(cancelling.metadata.cancelRequested).toBe(true);
+    const cancelled = await finished(started);
+    expect(cancelled.metadata.state).toBe('CANCELLED');
+    expect(cancelled.response).toBeUndefined();
+    expect(cancelled.metadata.rowsWritten).toBeLessThan(cancelled.metadata.totalRows!);
+    expect(existsSync(join(reporting.service.config.exports.directory, 'sales', started.name.slice('operations/'.length)))).toBe(false);
+  });
+
+  it('lists operations newest first, page by page and by state; a finished one can be deleted, a missing one is a 404', async () => {
+    const first = await exported({ dataset: 'products', format: 'ndjson' });
+    const second = await exported({ dataset: 'products', format: 'csv' });
+    const { body: page } = await api().get('/v1/operations?pageSize=1&state=SUCCEEDED').expect(200);
+    expect(page.operations.map((operation: ExportOperation) => operation.name)).toEqual([second.name]);
+    const { body: next } = await api().get(`/v1/operations?pageSize=1&state=SUCCEEDED&pageToken=${page.nextPageToken}`).expect(200);
+    expect(next.operations.map((operation: ExportOperation) => operation.name)).toEqual([first.name]);
+    const { body: cancelled } = await api().get('/v1/operations?state=CANCELLED').expect(200);
+    expect(cancelled.operations.every((operation: ExportOperation) => operation.metadata.state === 'CANCELLED')).toBe(true);
+
+    await api().delete(`/v1/${first.name}`).expect(204);
+    await api().get(`/v1/${first.name}`).expect(404);
+    await api().delete(`/v1/${first.name}`).expect(404);
+    await api().get('/v1/operations/not-an-id').expect(404);
+    const { body: refused } = await api().get('/v1/operations?pageToken=forged').expect(400);
+    expect(refused.code).toBe('INVALID_PAGE_TOKEN');
+  });
+
+  it("each service exports its own data: POST /v1/customers:export on the customers service", async () => {
+    const { body: started } = await request(system.customers.http).post('/v1/customers:export').send({ format: 'csv', filters: { country: ['DE'] } }).expect(202);
+    let operation: ExportOperation = started;
+    while (!operation.done) ({ body: operation } = await request(system.customers.http).get(`/v1/${started.name}`).expect(200));
+    expect(operation.metadata.state).toBe('SUCCEEDED');
+    const [{ count }] = await system.customers.db.$queryRawUnsafe<Array<{ count: number }>>(`SELECT count(*)::int AS count FROM customers WHERE country = 'DE'`);
+    expect(operation.response!.rows).toBe(count);
+    const { text } = await request(system.customers.http).get(operation.response!.files[0]!.location).expect(200);
+    expect(text.trimEnd().split('\r\n')).toHaveLength(count + 1);
+  });
+});
+
+describe('bad exports are refused at creation, each naming its field, and leave nothing behind', () => {
+  const cases: Array<[string, Record<string, unknown>, string, RegExp]> = [
+    ['an unknown dataset', { dataset: 'invoices', format: 'csv' }, 'dataset', /unknown dataset "invoices"; this app exports sales, orders/],
+    ['an unknown column', { dataset: 'sales', format: 'csv', columns: ['order_id', 'margin'] }, 'columns[1]', /sales has no column "margin"/],
+    ['an unknown format', { dataset: 'sales', format: 'pdf' }, 'format', /format must be one of the following values: ndjson, csv, parquet, xlsx/],
+    ['a period that ends before it starts', { dataset: 'sales', format: 'csv', filters: { from: '2026-03-01T00:00:00Z', to: '2026-03-01T00:00:00Z' } }, 'filters.to', /filters.to must be later than filters.from/],
+    ['a filter the dataset does not have', { dataset: 'customers', format: 'csv', filters: { status: ['PAID'] } }, 'filters.status', /customers cannot be filtered by status; it can by country/],
+    ['months of a dataset without time', { dataset: 'products', format: 'parquet', partitionBy: 'month' }, 'partitionBy', /products has no time column/],
+    ['gzip on parquet', { dataset: 'sales', format: 'parquet', gzip: true }, 'gzip', /parquet files are compressed already/],
+    ['object storage that is not configured', { dataset: 'sales', format: 'csv', destination: { kind: 's3' } }, 'destination.kind', /no object storage configured \(EXPORT_S3_BUCKET\)/],
+  ];
+  for (const [what, body, field, message] of cases) {
+    it(what, async () => {
+      const before = (await api().get('/v1/operations?pageSize=100').expect(200)).body.operations.length;
+      const { body: problem } = await api().post('/v1/exports').send(body).expect(400);
+      expect(problem.errors).toContainEqual({ field, message: expect.stringMatching(message) });
+      expect((await api().get('/v1/operations?pageSize=100').expect(200)).body.operations.length).toBe(before);
+    });
+  }
+
+  it('a destination that refuses writes', async () => {
+    const settings = reporting.service.config.exports;
+    const directory = settings.directory;
+    // A folder cannot be made under a file, whoever runs the test (root included).
+    settings.directory = '/dev/null/exports';
+    try {
+      const { body: problem } = await api().post('/v1/exports').send({ dataset: 'sales', format: 'csv' }).expect(400);
+      expect(problem.errors).toEqual([{ field: 'destination', message: expect.stringMatching(/the export directory \/dev\/null\/exports refuses writes \(ENOTDIR\)/) }]);
+    } finally {
+      settings.directory = directory;
+    }
   });
 });

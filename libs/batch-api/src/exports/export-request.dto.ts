@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import {
@@ -99,3 +99,6 @@ export class ExportRequestDto implements ExportRequest {
   @IsIn(EXPORT_PARTITIONINGS)
   partitionBy?: ExportPartitioning;
 }
+
+/** The body of `POST /v1/{dataset}:export`: the dataset is in the path. */
+export class DatasetExportRequestDto extends OmitType(ExportRequestDto, ['dataset'] as const) {}

@@ -7,7 +7,7 @@ import { OPERATION_STATES, ProblemCode, type ExportOperation, type ExportOperati
 import { DomainException } from '@tributary/core';
 import { IsOptionalNotNull } from '../batch-api.validators.js';
 import { EXPORT_FILES_ROUTE } from './export-destinations.js';
-import { ExportRequestDto } from './export-request.dto.js';
+import { DatasetExportRequestDto, ExportRequestDto } from './export-request.dto.js';
 import { ExportsService } from './exports.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -74,7 +74,7 @@ export class ExportsController {
   @Post(':dataset\\:export')
   @HttpCode(202)
   @ApiOperation({ summary: 'Starts an export of this dataset (the body as for POST /v1/exports, dataset aside).' })
-  startOf(@Param('dataset') dataset: string, @Body() request: ExportRequestDto): Promise<ExportOperation> {
+  startOf(@Param('dataset') dataset: string, @Body() request: DatasetExportRequestDto): Promise<ExportOperation> {
     return this.exports.start({ ...request, dataset });
   }
 
