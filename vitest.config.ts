@@ -22,6 +22,7 @@ const ALONE = [
   'test/gateway-resilience.e2e.ts',
   'test/incremental-reads.e2e.ts',
   'test/event-pump-nats.e2e.ts',
+  'test/export-resume.e2e.ts',
 ];
 
 export default defineConfig({

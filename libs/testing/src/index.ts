@@ -4,3 +4,4 @@ export * from './test-databases.js';
 export * from './fingerprint.js';
 export * from './data-factory.js';
 export * from './fake-service.js';
+export * from './synthetic-store.js';
