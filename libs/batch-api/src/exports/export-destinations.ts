@@ -90,7 +90,8 @@ export class S3Storage implements ExportStorage {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
     } catch (error) {
-      throw DomainException.invalidField('destination', `the bucket ${this.settings.bucket} cannot be written (${(error as Error).name})`);
+      const reason = (error as Error).name === 'NotFound' ? 'it does not exist' : (error as Error).message || (error as Error).name;
+      throw DomainException.invalidField('destination', `the bucket ${this.settings.bucket} cannot be written: ${reason}`);
     }
   }
 

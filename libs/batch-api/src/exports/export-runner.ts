@@ -55,8 +55,8 @@ export class ExportRunner {
     try {
       plan = planExport(operation.request, this.datasets, this.config.s3 !== null);
       storage = exportStorage(this.config, plan.destination);
+      // The destination was checked at creation; if it fails now, the writes say why, and the queue tries again.
       if (operation.cancelRequested) throw new ExportStopped();
-      await storage.check();
       await this.export(operation, plan, storage, folder);
     } catch (error) {
       if (error instanceof ExportInterrupted) throw error;
