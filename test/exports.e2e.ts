@@ -9,7 +9,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTED_ORDER_STATUSES, type ExportFormat, type ExportOperation, type ExportRequest } from '@tributary/contracts';
 import { TEST_DATA } from '@tributary/testing';
-import { startSystem, type ReportingUnderTest, type SystemUnderTest } from './support/system-under-test.js';
+import { graphql, startSystem, type ReportingUnderTest, type SystemUnderTest } from './support/system-under-test.js';
 
 /**
  * Exports as a user runs them against the reporting app: POST /v1/exports, follow the
@@ -245,5 +245,40 @@ describe('bad exports are refused at creation, each naming its field, and leave 
     } finally {
       settings.directory = directory;
     }
+  });
+});
+
+describe('exports through the GraphQL gateway', () => {
+  const OPERATION = `id name done metadata { state rowsWritten totalRows percent parts } response { rows files { path location month rows bytes sha256 } manifest } error { code detail errors { field message } }`;
+
+  it('startExport, then export(id) until done, then exports lists it; cancelExport on a finished one leaves it as it is', async () => {
+    const started = await graphql(system.gateway, `mutation($input: StartExportInput!) { startExport(input: $input) { ${OPERATION} } }`, {
+      input: { dataset: 'sales', format: 'PARQUET', partitionBy: 'MONTH', filters: { from: '2026-01-01T00:00:00Z', to: '2026-03-01T00:00:00Z' }, columns: ['order_id', 'placed_at', 'revenue_cents'] },
+    });
+    expect(started.body.errors).toBeUndefined();
+    const { id } = started.body.data.startExport;
+    expect(started.body.data.startExport).toMatchObject({ name: `operations/${id}`, done: false, metadata: { state: 'QUEUED' } });
+
+    let operation = started.body.data.startExport;
+    while (!operation.done) operation = (await graphql(system.gateway, `query($id: ID!) { export(id: $id) { ${OPERATION} } }`, { id })).body.data.export;
+    expect(operation.metadata).toMatchObject({ state: 'SUCCEEDED', percent: 100 });
+    expect(operation.response.files.map((file: { month: string }) => file.month)).toEqual(['2026-01', '2026-02']);
+    const bytes = await download(operation.response.files[0].location);
+    expect(bytes.length).toBe(operation.response.files[0].bytes);
+
+    const listed = await graphql(system.gateway, `{ exports(first: 1) { nodes { id metadata { state } } hasNextPage endCursor } }`);
+    // Newest first.
+    expect(listed.body.data.exports.nodes).toEqual([{ id, metadata: { state: 'SUCCEEDED' } }]);
+    expect(listed.body.data.exports.hasNextPage).toBe(listed.body.data.exports.endCursor !== null);
+    const cancelled = await graphql(system.gateway, `mutation($id: ID!) { cancelExport(id: $id) { done metadata { state cancelRequested } } }`, { id });
+    expect(cancelled.body.data.cancelExport).toEqual({ done: true, metadata: { state: 'SUCCEEDED', cancelRequested: false } });
+  });
+
+  it('a bad export is a GraphQL error naming the field; an unknown id is NOT_FOUND', async () => {
+    const refused = await graphql(system.gateway, `mutation { startExport(input: { dataset: "sales", format: CSV, columns: ["bogus"] }) { id } }`);
+    expect(refused.body.errors[0].message).toMatch(/sales has no column "bogus"/);
+    expect(JSON.stringify(refused.body.errors[0].extensions)).toMatch(/columns\[0\]/);
+    const missing = await graphql(system.gateway, `{ export(id: "0193a9e0-0000-7000-8000-000000000000") { id } }`);
+    expect(missing.body.errors[0].extensions.code).toBe('NOT_FOUND');
   });
 });

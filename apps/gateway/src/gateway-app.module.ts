@@ -9,6 +9,7 @@ import { CatalogModule } from './catalog/catalog.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { DownstreamStats } from './downstream/downstream-stats.js';
 import { DownstreamModule } from './downstream/downstream.module.js';
+import { ExportsModule } from './exports/exports.module.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { LoadersFactory } from './loaders/request-loaders.js';
 import { GatewayMetrics } from './operations/gateway-metrics.js';
@@ -97,6 +98,7 @@ export class GatewayAppModule {
         OrdersModule,
         ReportsModule,
         ReportingStatusModule,
+        ExportsModule,
       ],
       controllers: [HealthController, MetricsController],
     };

@@ -1,4 +1,4 @@
-import type { StoreReportAnswer, StoreReportName, StoreReportRequest, TableFreshness, TableReconciliation } from '@tributary/contracts';
+import type { ExportOperation, ExportOperationPage, ExportRequest, OperationState, StoreReportAnswer, StoreReportName, StoreReportRequest, TableFreshness, TableReconciliation } from '@tributary/contracts';
 import type { DownstreamStats } from './downstream-stats.js';
 import type { ServiceClient } from './service-client.js';
 
@@ -16,5 +16,23 @@ export class ReportingApi {
 
   reconciliation(stats: DownstreamStats): Promise<{ tables: TableReconciliation[] }> {
     return this.http.call({ method: 'GET', path: '/v1/reconciliation', keys: 0, idempotent: true, listField: 'tables' }, stats);
+  }
+
+  /** Not idempotent: a retry could start the export twice. */
+  startExport(request: ExportRequest, stats: DownstreamStats): Promise<ExportOperation> {
+    return this.http.call({ method: 'POST', path: '/v1/exports', body: request, keys: 0, idempotent: false }, stats);
+  }
+
+  operation(id: string, stats: DownstreamStats): Promise<ExportOperation> {
+    return this.http.call({ method: 'GET', path: `/v1/operations/${encodeURIComponent(id)}`, keys: 0, idempotent: true }, stats);
+  }
+
+  operations(page: { pageSize: number; pageToken?: string; state?: OperationState }, stats: DownstreamStats): Promise<ExportOperationPage> {
+    return this.http.call({ method: 'GET', path: '/v1/operations', query: { ...page }, keys: 0, idempotent: true, listField: 'operations' }, stats);
+  }
+
+  /** Cancelling twice is cancelling once. */
+  cancelExport(id: string, stats: DownstreamStats): Promise<ExportOperation> {
+    return this.http.call({ method: 'POST', path: `/v1/operations/${encodeURIComponent(id)}:cancel`, keys: 0, idempotent: true }, stats);
   }
 }
