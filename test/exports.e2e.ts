@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
@@ -8,6 +9,7 @@ import { parquetReadObjects } from 'hyparquet';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTED_ORDER_STATUSES, type ExportFormat, type ExportOperation, type ExportRequest } from '@tributary/contracts';
+import { exportCommandFromArgs, runExportCommand } from '@tributary/batch-api';
 import { TEST_DATA } from '@tributary/testing';
 import { graphql, startSystem, type ReportingUnderTest, type SystemUnderTest } from './support/system-under-test.js';
 
@@ -280,5 +282,36 @@ describe('exports through the GraphQL gateway', () => {
     expect(JSON.stringify(refused.body.errors[0].extensions)).toMatch(/columns\[0\]/);
     const missing = await graphql(system.gateway, `{ export(id: "0193a9e0-0000-7000-8000-000000000000") { id } }`);
     expect(missing.body.errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('npm run export', () => {
+  it('copies the mart into --out, month by month, each file checked against the manifest', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'tributary-mart-'));
+    try {
+      const url = `http://127.0.0.1:${reporting.service.port}`;
+      const lines: string[] = [];
+      const args = ['--dataset', 'sales', '--from', '2026-01-01', '--to', '2026-04-01', '--format', 'parquet', '--partition-by', 'month', '--out', out, '--url', url];
+      const operation = await runExportCommand(exportCommandFromArgs(args), { pollMs: 20, progress: false, log: (line) => lines.push(line) });
+      expect(readdirSync(join(out, 'sales')).sort()).toEqual(['_manifest.json', 'month=2026-01', 'month=2026-02', 'month=2026-03']);
+      const manifest = JSON.parse(readFileSync(join(out, 'sales', '_manifest.json'), 'utf8'));
+      expect(manifest).toEqual(operation.response);
+      expect(lines.at(-1)).toBe(`${manifest.rows} rows in ${manifest.files.length} files under ${join(out, 'sales')}`);
+      const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
+      const counted = await duckdb.runAndReadAll(`SELECT count(*)::INT AS rows FROM read_parquet('${out}/sales/*/*.parquet')`);
+      duckdb.closeSync();
+      expect(counted.getRowObjects()).toEqual([{ rows: manifest.rows }]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('says what is wrong with its arguments, and what the app refused', async () => {
+    expect(() => exportCommandFromArgs(['--format', 'parquet'])).toThrow('--dataset is required');
+    expect(() => exportCommandFromArgs(['--dataset', 'sales', '--format', 'pdf'])).toThrow('--format must be one of ndjson, csv, parquet, xlsx');
+    const url = `http://127.0.0.1:${reporting.service.port}`;
+    await expect(runExportCommand(exportCommandFromArgs(['--dataset', 'sales', '--format', 'csv', '--from', '2026-05-01', '--to', '2026-04-01', '--url', url]), { progress: false, log: () => undefined })).rejects.toThrow(
+      'filters.to: filters.to must be later than filters.from',
+    );
   });
 });

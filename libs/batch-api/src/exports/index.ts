@@ -7,3 +7,4 @@ export * from './export.config.js';
 export * from './exports.module.js';
 export * from './exports.service.js';
 export * from './operation-store.js';
+export * from './export-command.js';
