@@ -21,10 +21,20 @@ export interface ExportDataset {
   filters: Partial<Record<Exclude<ExportFilterName, 'from' | 'to'>, string>>;
 }
 
-/** A key's values after the last row written. */
+/** A key's values after the last row written, as the database's text. */
 export type KeyPosition = readonly unknown[];
 
+/**
+ * How instants leave the database: ISO 8601 text for the text formats (written as is),
+ * epoch milliseconds for the typed ones. Either way no driver parses a timestamp.
+ */
+export type InstantForm = 'iso' | 'epochMillis';
+
 const quote = (name: string) => `"${name}"`;
+const INSTANT_SQL: Record<InstantForm, (column: string) => string> = {
+  iso: (column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  epochMillis: (column) => `(extract(epoch FROM ${column}) * 1000)::int8`,
+};
 
 /**
  * The SQL of an export's reads, for one dataset, its chosen columns and filters: where a
@@ -32,21 +42,24 @@ const quote = (name: string) => `"${name}"`;
  * dataset definition only.
  */
 export class ExportQuery {
-  private readonly keyIndexes: number[];
-  readonly selected: string[];
+  private readonly selectList: string;
 
   constructor(
     readonly dataset: ExportDataset,
     readonly columns: readonly ExportColumn[],
     private readonly conditions: { sql: string[]; params: unknown[] },
+    instants: InstantForm,
   ) {
-    // The key columns are read too when the export leaves them out, after the chosen ones.
-    this.selected = [...columns.map((c) => c.name), ...dataset.key.filter((k) => !columns.some((c) => c.name === k))];
-    this.keyIndexes = dataset.key.map((k) => this.selected.indexOf(k));
+    // The chosen columns, then the key as text: where the next page starts, in the key's own type.
+    this.selectList = [
+      ...columns.map((column) => (column.type === 'timestamp' ? INSTANT_SQL[instants](quote(column.name)) : quote(column.name))),
+      ...dataset.key.map((key, index) => `${quote(key)}::text AS "key_${index}"`),
+    ].join(', ');
   }
 
+  /** The key after a row: its trailing values. */
   positionOf(row: readonly unknown[]): KeyPosition {
-    return this.keyIndexes.map((index) => (row[index] instanceof Date ? (row[index] as Date).toISOString() : row[index]));
+    return row.slice(this.columns.length);
   }
 
   /** `SELECT count(*)` of what the filters select: the total the progress is measured against. */
@@ -54,11 +67,11 @@ export class ExportQuery {
     return { sql: `SELECT count(*) FROM ${this.dataset.relation}${this.where([])}`, params: this.conditions.params };
   }
 
-  /** The time of the first row after `position`: the month the next part belongs to. */
+  /** The time of the first row after `position`, in epoch milliseconds: the month the next part belongs to. */
   nextTime(position: KeyPosition | null): { sql: string; params: unknown[] } {
     const extra = this.after(position, this.conditions.params.length);
     return {
-      sql: `SELECT ${quote(this.dataset.timeColumn!)} FROM ${this.dataset.relation}${this.where(extra.sql)} ORDER BY ${this.orderBy()} LIMIT 1`,
+      sql: `SELECT ${INSTANT_SQL.epochMillis(quote(this.dataset.timeColumn!))} FROM ${this.dataset.relation}${this.where(extra.sql)} ORDER BY ${this.orderBy()} LIMIT 1`,
       params: [...this.conditions.params, ...extra.params],
     };
   }
@@ -74,7 +87,7 @@ export class ExportQuery {
     }
     params.push(limit);
     return {
-      sql: `SELECT ${this.selected.map(quote).join(', ')} FROM ${this.dataset.relation}${this.where(sql)} ORDER BY ${this.orderBy()} LIMIT $${params.length}`,
+      sql: `SELECT ${this.selectList} FROM ${this.dataset.relation}${this.where(sql)} ORDER BY ${this.orderBy()} LIMIT $${params.length}`,
       params,
     };
   }

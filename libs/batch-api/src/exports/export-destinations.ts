@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { access, constants, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PassThrough, Transform, type TransformCallback, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ExportDestination } from '@tributary/contracts';
@@ -51,15 +52,11 @@ export class LocalStorage implements ExportStorage {
     const stream = new PassThrough();
     const done = (async () => {
       await mkdir(dirname(file), { recursive: true });
-      const out = createWriteStream(partial);
-      await new Promise<void>((resolve, reject) => {
-        stream.once('error', reject);
-        out.once('error', reject);
-        out.once('finish', resolve);
-        stream.pipe(out);
-      });
+      await pipeline(stream, createWriteStream(partial));
       await rename(partial, file);
     })();
+    // Settled either way: a part given up is aborted, and its rejection is expected.
+    done.catch(() => undefined);
     return { stream, done, abort: () => rm(partial, { force: true }) };
   }
 
@@ -99,6 +96,7 @@ export class S3Storage implements ExportStorage {
     const stream = new PassThrough();
     const upload = new Upload({ client: this.client, params: { Bucket: this.settings.bucket, Key: this.key(path), Body: stream } });
     const done = upload.done().then(() => undefined);
+    done.catch(() => undefined);
     return { stream, done, abort: () => upload.abort().catch(() => undefined) };
   }
 

@@ -52,5 +52,5 @@ export function planExport(request: ExportRequest, datasets: readonly ExportData
 
   const period = periodOrThrow(filters.from, filters.to, { from: 'filters.from', to: 'filters.to' });
   const conditions = filterConditions(dataset, { from: period.gte, to: period.lt, status: filters.status, country: filters.country, category: filters.category });
-  return { dataset, columns, query: new ExportQuery(dataset, columns, conditions), format: request.format, gzip: request.gzip ?? false, partitionBy, destination };
+  return { dataset, columns, query: new ExportQuery(dataset, columns, conditions, request.format === 'csv' || request.format === 'ndjson' ? 'iso' : 'epochMillis'), format: request.format, gzip: request.gzip ?? false, partitionBy, destination };
 }

@@ -96,7 +96,7 @@ export class ExportRunner {
         const next = query.nextTime(progress.position);
         const [row] = await this.reader.rows(next.sql, next.params);
         if (!row) break;
-        const time = row[0] as Date;
+        const time = new Date(Number(row[0]));
         month = monthOf(time);
         until = monthAfter(time);
       }
@@ -147,22 +147,21 @@ export class ExportRunner {
     while (page.length > 0) {
       written.rows += page.length;
       written.position = plan.query.positionOf(page.at(-1)!);
-      yield page.map((row) => row.slice(0, plan.columns.length));
+      // A short page is the last one; a full part ends here too. Otherwise the next page is
+      // read while this one is encoded: the database and the encoder work at the same time.
+      const more = page.length === asked && written.rows < partRows;
+      asked = more ? Math.min(this.config.pageRows, partRows - written.rows) : 0;
+      const next = more ? this.page(plan, written.position, asked, until) : Promise.resolve([]);
+      next.catch(() => undefined);
+      yield page;
       await afterPage(written.rows);
-      // A short page is the last one; a full part ends here too.
-      if (page.length < asked || written.rows === partRows) return;
-      asked = Math.min(this.config.pageRows, partRows - written.rows);
-      page = await this.page(plan, written.position, asked, until);
+      page = await next;
     }
   }
 
   private async page(plan: ExportPlan, position: KeyPosition | null, limit: number, until: Date | undefined): Promise<ExportRow[]> {
     const { sql, params } = plan.query.page(position, limit, until);
-    const rows = await this.reader.rows(sql, params);
-    const integers = plan.query.selected.map((name) => plan.dataset.columns.find((column) => column.name === name)?.type === 'integer');
-    // pg gives int8 as a string: cents and counts leave as numbers.
-    for (const row of rows) for (let index = 0; index < row.length; index++) if (integers[index] && row[index] !== null) row[index] = Number(row[index]);
-    return rows;
+    return this.reader.rows(sql, params);
   }
 
   /** One file, through the format's encoder (or as the given text), gzip if asked, counted and hashed on its way. */

@@ -32,7 +32,7 @@ export interface ExportConfig {
 
 /**
  * `EXPORT_DIR` (`<data dir>/exports`), `EXPORT_CONCURRENCY` (1), `EXPORT_PART_ROWS`
- * (250000), `EXPORT_PAGE_ROWS` (50000), `EXPORT_HEARTBEAT_SECONDS` (10),
+ * (250000), `EXPORT_PAGE_ROWS` (20000), `EXPORT_HEARTBEAT_SECONDS` (10),
  * `EXPORT_SUPERVISE_SECONDS` (10), `EXPORT_RETRY_LIMIT` (3); object storage with
  * `EXPORT_S3_BUCKET` and optionally `EXPORT_S3_ENDPOINT`, `EXPORT_S3_PREFIX` (exports),
  * `EXPORT_S3_REGION` (us-east-1), `EXPORT_S3_ACCESS_KEY_ID`, `EXPORT_S3_SECRET_ACCESS_KEY`.
@@ -48,7 +48,7 @@ export function exportConfigFromEnv(env: Env, dataDirectory: string): ExportConf
     directory: env.EXPORT_DIR ?? `${dataDirectory}/exports`,
     concurrency: integerFromEnv(env, 'EXPORT_CONCURRENCY', 1, 0, 64),
     partRows: integerFromEnv(env, 'EXPORT_PART_ROWS', 250_000, 1, 100_000_000),
-    pageRows: integerFromEnv(env, 'EXPORT_PAGE_ROWS', 50_000, 1, 1_000_000),
+    pageRows: integerFromEnv(env, 'EXPORT_PAGE_ROWS', 20_000, 1, 1_000_000),
     // pg-boss takes no heartbeat under 10 s.
     heartbeatSeconds: integerFromEnv(env, 'EXPORT_HEARTBEAT_SECONDS', 10, 10, 3600),
     superviseSeconds: integerFromEnv(env, 'EXPORT_SUPERVISE_SECONDS', 10, 1, 3600),
