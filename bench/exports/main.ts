@@ -16,10 +16,12 @@ import type { ExportFormat, ExportOperation } from '@tributary/contracts';
 import { applyMigrations, DatabaseHandle, openRowReader, projectPath, schemaFolderOf, type DatabaseLocation } from '@tributary/database';
 import { syntheticStoreStatements } from '@tributary/testing';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '500000' }, 'database-url': { type: 'string' } } });
+const { values } = parseArgs({ options: { orders: { type: 'string', default: '500000' }, 'database-url': { type: 'string' }, 'worker-heap-mb': { type: 'string' } } });
 const orders = Number(values.orders);
 const rows = orders * 2;
 const server = values['database-url'] ?? process.env.BENCH_DATABASE_URL;
+/** The worker's V8 heap limit, if given: how small a heap the export can run in. */
+const WORKER_NODE_OPTIONS = values['worker-heap-mb'] ? [`--max-old-space-size=${values['worker-heap-mb']}`] : [];
 const folder = mkdtempSync(join(tmpdir(), 'tributary-bench-exports-'));
 const database = `tributary_bench_exports_${process.pid}`;
 const SELECT = `SELECT order_id, line_no, placed_at, status, currency, customer_id, customer_name, country, product_id, sku, title, category, quantity, unit_price_cents, revenue_cents
@@ -88,7 +90,15 @@ async function freePort(): Promise<number> {
 
 const memoryOf = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
 
-/** One export in a reporting app of its own, so that its peak memory is this export's. */
+function spawnNode(script: string, env: NodeJS.ProcessEnv, nodeOptions: string[] = []) {
+  return spawn(process.execPath, [...nodeOptions, projectPath(script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/**
+ * One export, by a process of its own so that its peak memory is this export's: on
+ * PostgreSQL an export worker (npm run export:worker) beside an app that only queues;
+ * on PGlite the app itself, which holds the database.
+ */
 async function exportOnce(location: DatabaseLocation, format: ExportFormat): Promise<{ seconds: number; rss: number; peak: number; bytes: number }> {
   const port = await freePort();
   const env = {
@@ -97,15 +107,18 @@ async function exportOnce(location: DatabaseLocation, format: ExportFormat): Pro
     REPORTING_PORT: String(port),
     REPORTING_SQL_PORT: 'off',
     REPORTING_READER_ROLE: `reporting_reader_bx${process.pid}`,
+    REPORTING_READER_PASSWORD: 'bench',
     REPORTING_PUMP_ROLE_PREFIX: `tributary_pump_bx${process.pid}_`,
     ...(location.url ? { REPORTING_DATABASE_URL: location.url } : { REPORTING_DATA_DIR: location.dataDir }),
     EXPORT_DIR: join(folder, 'exports'),
   };
-  const child = spawn(process.execPath, [projectPath('dist/apps/reporting/src/main.js')], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const app = spawnNode('dist/apps/reporting/src/main.js', { ...env, ...(location.url ? { EXPORT_CONCURRENCY: '0' } : {}) });
+  const worker = location.url ? spawnNode('dist/apps/reporting/src/export-worker.js', env, WORKER_NODE_OPTIONS) : app;
   const url = `http://127.0.0.1:${port}`;
   try {
     while (!(await fetch(`${url}/health`).then((response) => response.ok, () => false))) await new Promise((resolve) => setTimeout(resolve, 100));
-    const rss = memoryOf(child.pid!, 'VmRSS');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const rss = memoryOf(worker.pid!, 'VmRSS');
     const started = performance.now();
     const response = await fetch(`${url}/v1/exports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'sales', format }) });
     let operation = (await response.json()) as ExportOperation;
@@ -115,10 +128,12 @@ async function exportOnce(location: DatabaseLocation, format: ExportFormat): Pro
     }
     const took = seconds(started);
     if (operation.metadata.state !== 'SUCCEEDED' || operation.response!.rows !== rows) throw new Error(`${format}: ${JSON.stringify(operation.metadata)} ${JSON.stringify(operation.error)}`);
-    return { seconds: took, rss, peak: memoryOf(child.pid!, 'VmHWM'), bytes: operation.response!.files.reduce((sum, file) => sum + file.bytes, 0) };
+    return { seconds: took, rss, peak: memoryOf(worker.pid!, 'VmHWM'), bytes: operation.response!.files.reduce((sum, file) => sum + file.bytes, 0) };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    for (const child of new Set([app, worker])) {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
   }
 }
 
@@ -127,6 +142,7 @@ try {
   console.log(`exports of ${rows.toLocaleString('en')} sales rows, ${where}; reproduce with: npm run bench:exports -- --orders ${orders}${server ? ' --database-url …' : ''}`);
   const location = await storeLocation();
   const copySeconds = await prepare(location);
+  console.log(`${server ? 'an export worker process' : 'the reporting app (PGlite runs in it)'} runs each export${WORKER_NODE_OPTIONS.length ? ` (${WORKER_NODE_OPTIONS[0]})` : ''}`);
   console.log('format   | seconds | share of COPY speed | rows/s    | MB written | RSS before | peak RSS');
   for (const format of ['csv', 'parquet'] as const) {
     const result = await exportOnce(location, format);

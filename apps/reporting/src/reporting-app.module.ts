@@ -30,7 +30,7 @@ export class ReportingAppModule {
       module: ReportingAppModule,
       imports: [
         ServiceKitModule.forRoot(config, ReportingDatabase),
-        ExportsModule.forApp({ app: 'reporting', config: config.exports, table: 'reporting_store.operations', datasets: REPORTING_DATASETS }),
+        reportingExports(config),
       ],
       controllers: [IngestController, EventsController, FreshnessController, ReconciliationController, StoreReportsController, MetricsController],
       providers: [
@@ -49,6 +49,11 @@ export class ReportingAppModule {
       ],
     };
   }
+}
+
+/** Exports of reporting_v1, in the app and in export workers alike. */
+export function reportingExports(config: ServiceConfig, options: { worker?: boolean } = {}): DynamicModule {
+  return ExportsModule.forApp({ app: 'reporting', config: config.exports, table: 'reporting_store.operations', datasets: REPORTING_DATASETS, ...options });
 }
 
 /** The reporting app as `npm start` runs it; tests give it their services' URLs instead. */

@@ -15,9 +15,12 @@ export interface ExportsSettings {
   /** The operations table, schema-qualified where it is not in the search path. */
   table: string;
   datasets: readonly ExportDataset[];
+  /** A process that only runs exports: its queue starts at boot, whatever is pending. */
+  worker?: boolean;
 }
 
 const EXPORT_PARTS = Symbol('EXPORT_PARTS');
+const EXPORTS_SETTINGS = Symbol('EXPORTS_SETTINGS');
 
 interface ExportParts {
   store: OperationStore;
@@ -30,9 +33,16 @@ interface ExportParts {
 class ExportsLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Exports');
 
-  constructor(@Inject(EXPORT_PARTS) private readonly parts: ExportParts) {}
+  constructor(
+    @Inject(EXPORT_PARTS) private readonly parts: ExportParts,
+    @Inject(EXPORTS_SETTINGS) private readonly settings: ExportsSettings,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.settings.worker) {
+      await this.parts.queue.started();
+      return;
+    }
     const unfinished = await this.parts.store.unfinished();
     if (unfinished === 0) return;
     this.logger.log(`${unfinished} export(s) unfinished: starting the queue to run them`);
@@ -53,6 +63,7 @@ export class ExportsModule {
       module: ExportsModule,
       controllers: [ExportsController],
       providers: [
+        { provide: EXPORTS_SETTINGS, useValue: settings },
         {
           provide: EXPORT_PARTS,
           inject: [SERVICE_DATABASE],
