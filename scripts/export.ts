@@ -1,7 +1,7 @@
 // npm run export -- --dataset sales --from 2025-01-01 --to 2026-01-01 --format parquet --out ./mart
 // Starts an export on the running reporting app (REPORTING_URL, default http://localhost:4004),
 // shows its progress, and copies the files into --out as a data mart. Ctrl-C cancels it.
-import { EXPORT_USAGE, exportCommandFromArgs, runExportCommand, UsageError } from '@tributary/batch-api';
+import { EXPORT_USAGE, exportCommandFromArgs, runExportCommand, UsageError } from '@tributary/exports';
 
 try {
   await runExportCommand(exportCommandFromArgs(process.argv.slice(2)));

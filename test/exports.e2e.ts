@@ -9,7 +9,7 @@ import { parquetReadObjects } from 'hyparquet';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTED_ORDER_STATUSES, type ExportFormat, type ExportOperation, type ExportRequest } from '@tributary/contracts';
-import { exportCommandFromArgs, runExportCommand } from '@tributary/batch-api';
+import { exportCommandFromArgs, runExportCommand } from '@tributary/exports';
 import { TEST_DATA } from '@tributary/testing';
 import { graphql, startSystem, type ReportingUnderTest, type SystemUnderTest } from './support/system-under-test.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { ExportConfig } from '@tributary/batch-api';
+import type { ExportConfig } from '@tributary/exports';
 import type { DemoDataSpec } from '@tributary/demo-data';
 import type { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { catalogService } from '../../apps/catalog/src/catalog-app.module.js';

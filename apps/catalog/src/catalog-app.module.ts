@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ExportsModule } from '@tributary/batch-api';
+import { ExportsModule } from '@tributary/exports';
 import { PumpModule } from '@tributary/pump-kit';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { CatalogDatabase } from './database/catalog-database.js';

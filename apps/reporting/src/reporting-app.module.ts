@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ExportsModule } from '@tributary/batch-api';
+import { ExportsModule } from '@tributary/exports';
 import { ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
 import { ReportingDatabase } from './database/reporting-database.js';
 import { EventApplyService } from './events/event-apply.service.js';

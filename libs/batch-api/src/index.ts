@@ -8,4 +8,3 @@ export * from './page-token.codec.js';
 export * from './period.util.js';
 export * from './problem-details.filter.js';
 export * from './validation.util.js';
-export * from './exports/index.js';

@@ -11,6 +11,10 @@ import type { ProblemDocument } from './problem.js';
 export const EXPORT_FORMATS = ['ndjson', 'csv', 'parquet', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
+/** Values of one list filter, and columns of one export, at most. */
+export const MAX_FILTER_VALUES = 100;
+export const MAX_EXPORT_COLUMNS = 64;
+
 export const EXPORT_PARTITIONINGS = ['none', 'month'] as const;
 export type ExportPartitioning = (typeof EXPORT_PARTITIONINGS)[number];
 

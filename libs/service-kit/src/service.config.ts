@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, integerFromEnv, logSettingsFromEnv, switchFromEnv, type Env, type LogSettings } from '@tributary/core';
-import { exportConfigFromEnv, type ExportConfig } from '@tributary/batch-api';
+import { exportConfigFromEnv, type ExportConfig } from '@tributary/exports';
 import { projectPath, type DatabaseLocation } from '@tributary/database';
 import { pumpConfigFromEnv, type PumpConfig } from '@tributary/pump-kit';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import type { ExportConfig } from '@tributary/batch-api';
+import type { ExportConfig } from '@tributary/exports';
 import { SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
 import type { DemoDataSpec } from '@tributary/demo-data';
 import { configOf, createServiceApp, SEEDER, type Seeder, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';

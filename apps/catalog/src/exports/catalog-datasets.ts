@@ -1,4 +1,4 @@
-import type { ExportDataset } from '@tributary/batch-api';
+import type { ExportDataset } from '@tributary/exports';
 
 /** The catalog's own data, as `POST /v1/products:export` writes it. */
 export const CATALOG_DATASETS: readonly ExportDataset[] = [

@@ -1,4 +1,4 @@
-import type { ExportDataset } from '@tributary/batch-api';
+import type { ExportDataset } from '@tributary/exports';
 
 /** The customers service's own data, as `POST /v1/customers:export` writes it. */
 export const CUSTOMERS_DATASETS: readonly ExportDataset[] = [

@@ -1,8 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { MAX_EXPORT_COLUMNS, MAX_FILTER_VALUES } from '@tributary/batch-api';
-import { type ExportColumnType, type ExportFormat, type ExportPartitioning, type OperationState } from '@tributary/contracts';
+import { MAX_EXPORT_COLUMNS, MAX_FILTER_VALUES, type ExportColumnType, type ExportFormat, type ExportPartitioning, type OperationState } from '@tributary/contracts';
 
 /** GraphQL names its enum values in capitals; the REST contract's values are what they stand for. */
 export enum ExportFormatValue {

@@ -1,4 +1,4 @@
-import type { ExportDataset } from '@tributary/batch-api';
+import type { ExportDataset } from '@tributary/exports';
 
 /**
  * The orders service's own data, as `POST /v1/orders:export` writes it. In id order:

@@ -1,4 +1,4 @@
-import type { ExportDataset } from '@tributary/batch-api';
+import type { ExportDataset } from '@tributary/exports';
 
 /**
  * The reporting_v1 views as export datasets: the data mart is the published contract,

@@ -5,6 +5,8 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsString, Matches
 import {
   EXPORT_FORMATS,
   EXPORT_PARTITIONINGS,
+  MAX_EXPORT_COLUMNS,
+  MAX_FILTER_VALUES,
   type ExportDestination,
   type ExportFilters,
   type ExportFormat,
@@ -13,8 +15,6 @@ import {
 } from '@tributary/contracts';
 import { IsOptionalInstant, IsOptionalNotNull } from '../batch-api.validators.js';
 
-export const MAX_FILTER_VALUES = 100;
-export const MAX_EXPORT_COLUMNS = 64;
 
 function IsOptionalValueList(description: string) {
   return applyDecorators(
