@@ -59,9 +59,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startApp(): Promise<NonNullable<typeof app>> {
-  const port = await freePort();
-  const env = {
+function environment(port: number, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     LOG_LEVEL: 'info',
     REPORTING_PORT: String(port),
@@ -74,19 +73,30 @@ async function startApp(): Promise<NonNullable<typeof app>> {
     EXPORT_PAGE_ROWS: '250',
     EXPORT_SUPERVISE_SECONDS: '1',
     EXPORT_CONCURRENCY: '2',
+    ...overrides,
   };
-  const child = spawn(process.execPath, [projectPath(build, 'apps/reporting/src/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function spawnWithOutput(script: string, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [projectPath(build, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+async function startApp(overrides: Record<string, string> = {}): Promise<NonNullable<typeof app>> {
+  const port = await freePort();
+  const { child, output: read } = spawnWithOutput('apps/reporting/src/main.js', environment(port, overrides));
+  const output = read;
   const url = `http://127.0.0.1:${port}`;
   for (let tries = 0; ; tries++) {
-    if (child.exitCode !== null) throw new Error(`the reporting app exited: ${output}`);
+    if (child.exitCode !== null) throw new Error(`the reporting app exited: ${output()}`);
     if (await fetch(`${url}/health`).then((response) => response.ok, () => false)) break;
-    if (tries > 600) throw new Error(`the reporting app did not answer: ${output}`);
+    if (tries > 600) throw new Error(`the reporting app did not answer: ${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, url, output: () => output };
+  return { child, url, output };
 }
 
 async function operation(name: string): Promise<ExportOperation> {
@@ -137,5 +147,35 @@ describe('exports whose worker is killed with SIGKILL', () => {
 
     const uninterrupted = await Promise.all(EXPORTS.map(async (body) => until((await start(body)).name, (current) => current.done, 60)));
     expect(resumed.map(fingerprint)).toEqual(uninterrupted.map(fingerprint));
+    app.child.kill('SIGTERM');
+    await new Promise((resolve) => app!.child.once('exit', resolve));
+    app = undefined;
   }, 240_000);
+});
+
+describe.skipIf(databases.kind !== 'postgres')('export workers on PostgreSQL', () => {
+  it('several worker processes share one queue: an app that only queues, two workers that run everything between them', async () => {
+    app = await startApp({ EXPORT_CONCURRENCY: '0' });
+    const workers = [0, 1].map(() => spawnWithOutput('apps/reporting/src/export-worker.js', environment(0, { EXPORT_CONCURRENCY: '1', EXPORT_PAGE_ROWS: '100' })));
+    try {
+      const started = await Promise.all(['csv', 'ndjson', 'parquet', 'csv'].map((format) => start({ dataset: 'orders', format: format as ExportRequest['format'] })));
+      const done = await Promise.all(started.map((operation) => until(operation.name, (current) => current.done, 90)));
+      expect(done.map((operation) => operation.metadata.state)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+      expect(done.map((operation) => operation.response!.rows)).toEqual([20_000, 20_000, 20_000, 20_000]);
+      // Each worker ran some of them, and the app, which only queues, none.
+      const ranBy = (output: string) => started.filter((operation) => output.includes(`export ${operation.name.slice('operations/'.length)} wrote`)).length;
+      expect(workers.map((worker) => ranBy(worker.output()))).toEqual([expect.any(Number), expect.any(Number)]);
+      expect(workers.every((worker) => ranBy(worker.output()) > 0)).toBe(true);
+      expect(workers.reduce((sum, worker) => sum + ranBy(worker.output()), 0)).toBe(4);
+      expect(ranBy(app.output())).toBe(0);
+    } finally {
+      for (const worker of workers) {
+        worker.child.kill('SIGTERM');
+        await new Promise((resolve) => worker.child.once('exit', resolve));
+      }
+      app.child.kill('SIGTERM');
+      await new Promise((resolve) => app!.child.once('exit', resolve));
+      app = undefined;
+    }
+  }, 120_000);
 });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import request from 'supertest';
 import { projectPath } from '@tributary/database';
 import { DEFAULT_DEMO_DATA } from '@tributary/demo-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,12 +23,12 @@ const examples = [...readFileSync(projectPath('README.md'), 'utf8').matchAll(/``
   .filter((block) => block.includes('curl'));
 
 /** Runs a README block as a user would, against this test's ports. */
-async function runExample(block: string): Promise<string> {
+async function runExample(block: string, options: { cwd?: string } = {}): Promise<string> {
   let script = block;
   for (const [readmePort, port] of ports) script = script.replaceAll(`localhost:${readmePort}`, `127.0.0.1:${port}`);
   // The example's reader role, as this test's store names it.
   script = script.replaceAll('reporting_reader@', `${system.reporting!.reader.role}@`);
-  return (await run('bash', ['-euo', 'pipefail', '-c', script])).stdout;
+  return (await run('bash', ['-euo', 'pipefail', '-c', script], options)).stdout;
 }
 
 beforeAll(async () => {
@@ -117,5 +118,18 @@ describe.skipIf(!psqlFound)('the README psql example', () => {
     const stdout = await runExample(store ? psqlExample!.replace(/postgresql:\/\/\S+/, store.toString()) : psqlExample!);
     expect(stdout).toMatch(/category\s+\|\s+currency\s+\|\s+revenue_cents/);
     expect(stdout).toMatch(/\(5 rows\)/);
+  });
+});
+
+describe('the README export example', () => {
+  const exportExample = [...readFileSync(projectPath('README.md'), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]!).find((block) => block.includes('startExport'))!;
+
+  it('starts the export through the gateway, follows it, and reads the Parquet mart back with DuckDB: the salesByMonth report', async () => {
+    // The mart lands where this test's reporting app exports to, not in the project's .data.
+    const stdout = await runExample(exportExample.replaceAll('.data/exports', system.reporting!.service.config.exports.directory), { cwd: projectPath() });
+    const mart = [...stdout.matchAll(/'(\d{4}-\d{2})'\s*│\s*'([A-Z]{3})'\s*│\s*'?(\d+)'?/g)].map(([, month, currency, revenue]) => ({ month, currency, revenueCents: Number(revenue) }));
+    const { body } = await request(system.reporting!.service.http).post('/v1/reports/salesByMonth').send({ from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }).expect(200);
+    expect(mart.length).toBeGreaterThanOrEqual(12);
+    expect(mart).toEqual(body.rows.map(({ month, currency, revenueCents }: { month: string; currency: string; revenueCents: number }) => ({ month, currency, revenueCents })));
   });
 });
