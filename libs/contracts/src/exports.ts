@@ -26,6 +26,25 @@ export interface ExportColumn {
   type: ExportColumnType;
 }
 
+/** A customer and a product as every export writes them, from the reporting store or from their service. */
+export const CUSTOMER_EXPORT_COLUMNS: readonly ExportColumn[] = [
+  { name: 'id', type: 'string' },
+  { name: 'name', type: 'string' },
+  { name: 'email', type: 'string' },
+  { name: 'country', type: 'string' },
+  { name: 'created_at', type: 'timestamp' },
+  { name: 'updated_at', type: 'timestamp' },
+];
+export const PRODUCT_EXPORT_COLUMNS: readonly ExportColumn[] = [
+  { name: 'id', type: 'string' },
+  { name: 'sku', type: 'string' },
+  { name: 'title', type: 'string' },
+  { name: 'category', type: 'string' },
+  { name: 'price_cents', type: 'integer' },
+  { name: 'currency', type: 'string' },
+  { name: 'updated_at', type: 'timestamp' },
+];
+
 export interface ExportFilters {
   /** The period, on the dataset's time column: from ≤ t < to. */
   from?: Instant;

@@ -1,3 +1,4 @@
+import { CUSTOMER_EXPORT_COLUMNS, PRODUCT_EXPORT_COLUMNS } from '@tributary/contracts';
 import type { ExportDataset } from '@tributary/exports';
 
 /**
@@ -68,14 +69,7 @@ export const REPORTING_DATASETS: readonly ExportDataset[] = [
     name: 'customers',
     description: 'Customers.',
     relation: 'reporting_v1.customers',
-    columns: [
-      { name: 'id', type: 'string' },
-      { name: 'name', type: 'string' },
-      { name: 'email', type: 'string' },
-      { name: 'country', type: 'string' },
-      { name: 'created_at', type: 'timestamp' },
-      { name: 'updated_at', type: 'timestamp' },
-    ],
+    columns: CUSTOMER_EXPORT_COLUMNS,
     key: ['created_at', 'id'],
     timeColumn: 'created_at',
     filters: { country: 'country' },
@@ -84,15 +78,7 @@ export const REPORTING_DATASETS: readonly ExportDataset[] = [
     name: 'products',
     description: 'Products with their prices.',
     relation: 'reporting_v1.products',
-    columns: [
-      { name: 'id', type: 'string' },
-      { name: 'sku', type: 'string' },
-      { name: 'title', type: 'string' },
-      { name: 'category', type: 'string' },
-      { name: 'price_cents', type: 'integer' },
-      { name: 'currency', type: 'string' },
-      { name: 'updated_at', type: 'timestamp' },
-    ],
+    columns: PRODUCT_EXPORT_COLUMNS,
     key: ['id'],
     filters: { category: 'category' },
   },
