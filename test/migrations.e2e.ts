@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDatabases } from '@tributary/testing';
 
 const services = [
-  { service: 'customers', schema: 'public', tables: ['customers', 'outbox', 'outbox_relay_lease'] },
-  { service: 'orders', schema: 'public', tables: ['order_lines', 'orders', 'outbox', 'outbox_relay_lease'] },
-  { service: 'catalog', schema: 'public', tables: ['outbox', 'outbox_relay_lease', 'products'] },
-  { service: 'reporting', schema: 'reporting_store', tables: ['applied_events', 'customers', 'dead_letters', 'event_progress', 'order_lines', 'orders', 'products', 'pump_checkpoints'] },
+  { service: 'customers', schema: 'public', tables: ['customers', 'operations', 'outbox', 'outbox_relay_lease'] },
+  { service: 'orders', schema: 'public', tables: ['operations', 'order_lines', 'orders', 'outbox', 'outbox_relay_lease'] },
+  { service: 'catalog', schema: 'public', tables: ['operations', 'outbox', 'outbox_relay_lease', 'products'] },
+  { service: 'reporting', schema: 'reporting_store', tables: ['applied_events', 'customers', 'dead_letters', 'event_progress', 'operations', 'order_lines', 'orders', 'products', 'pump_checkpoints'] },
 ] as const;
 
 /** Runs SQL through the handle's own driver adapter, as the schema engine does: no Prisma client involved. */
