@@ -4,8 +4,7 @@ import { access, constants, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PassThrough, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectsCommand, HeadBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ExportDestination } from '@tributary/contracts';
 import { DomainException } from '@tributary/core';
 import type { ExportConfig, S3Settings } from './export.config.js';
@@ -69,23 +68,33 @@ export class LocalStorage implements ExportStorage {
   }
 }
 
+/** The AWS SDK, loaded when an export first goes to S3: most apps never do, and it is heavy. */
+const awsSdk = async () => ({ ...(await import('@aws-sdk/client-s3')), ...(await import('@aws-sdk/lib-storage')) });
+
 export class S3Storage implements ExportStorage {
-  private readonly client: S3Client;
+  private client?: Promise<{ client: S3Client; sdk: Awaited<ReturnType<typeof awsSdk>> }>;
 
   constructor(
     private readonly settings: S3Settings,
     private readonly prefix: string,
-  ) {
-    this.client = new S3Client({
-      region: settings.region,
-      ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
-      ...(settings.credentials ? { credentials: settings.credentials } : {}),
-    });
+  ) {}
+
+  private connected() {
+    this.client ??= awsSdk().then((sdk) => ({
+      sdk,
+      client: new sdk.S3Client({
+        region: this.settings.region,
+        ...(this.settings.endpoint ? { endpoint: this.settings.endpoint, forcePathStyle: true } : {}),
+        ...(this.settings.credentials ? { credentials: this.settings.credentials } : {}),
+      }),
+    }));
+    return this.client;
   }
 
   async check(): Promise<void> {
+    const { client, sdk } = await this.connected();
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
+      await client.send(new sdk.HeadBucketCommand({ Bucket: this.settings.bucket }));
     } catch (error) {
       const reason = (error as Error).name === 'NotFound' ? 'it does not exist' : (error as Error).message || (error as Error).name;
       throw DomainException.invalidField('destination', `the bucket ${this.settings.bucket} cannot be written: ${reason}`);
@@ -94,10 +103,14 @@ export class S3Storage implements ExportStorage {
 
   open(path: string): FileUpload {
     const stream = new PassThrough();
-    const upload = new Upload({ client: this.client, params: { Bucket: this.settings.bucket, Key: this.key(path), Body: stream } });
-    const done = upload.done().then(() => undefined);
+    let upload: { abort(): Promise<void> } | undefined;
+    const done = this.connected().then(async ({ client, sdk }) => {
+      const multipart = new sdk.Upload({ client, params: { Bucket: this.settings.bucket, Key: this.key(path), Body: stream } });
+      upload = multipart;
+      await multipart.done();
+    });
     done.catch(() => undefined);
-    return { stream, done, abort: () => upload.abort().catch(() => undefined) };
+    return { stream, done, abort: async () => upload?.abort().catch(() => undefined) };
   }
 
   location(path: string): string {
@@ -105,11 +118,12 @@ export class S3Storage implements ExportStorage {
   }
 
   async remove(folder: string): Promise<void> {
+    const { client, sdk } = await this.connected();
     let token: string | undefined;
     do {
-      const listed = await this.client.send(new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: `${this.key(folder)}/`, ContinuationToken: token }));
+      const listed = await client.send(new sdk.ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: `${this.key(folder)}/`, ContinuationToken: token }));
       const keys = (listed.Contents ?? []).map((object) => ({ Key: object.Key! }));
-      if (keys.length) await this.client.send(new DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: keys } }));
+      if (keys.length) await client.send(new sdk.DeleteObjectsCommand({ Bucket: this.settings.bucket, Delete: { Objects: keys } }));
       token = listed.NextContinuationToken;
     } while (token);
   }

@@ -1,7 +1,5 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { ExportColumn, ExportFormat } from '@tributary/contracts';
 
 /**
@@ -76,9 +74,11 @@ const csv: PartEncoder = async (columns, pages, out) => {
  * flushed to `out` as soon as it is encoded.
  */
 const parquet: PartEncoder = async (columns, pages, out) => {
+  // Loaded when first used: an app that never exports Parquet or XLSX does not pay for the writers at boot.
+  const { ByteWriter, ParquetWriter } = await import('hyparquet-writer');
   const chunks: Uint8Array[] = [];
   // The writer hands each row group's bytes over as soon as it is encoded, not at the end.
-  const writer = new ByteWriter() as ByteWriter & { flush(): void };
+  const writer = new ByteWriter() as InstanceType<typeof ByteWriter> & { flush(): void };
   writer.flush = () => {
     chunks.push(writer.getBytes().slice());
     writer.index = 0;
@@ -116,6 +116,7 @@ function parquetValue(column: ExportColumn, value: unknown): unknown {
 
 /** A streaming workbook: one sheet, rows committed as they come; instants as date-time cells. */
 const xlsx: PartEncoder = async (columns, pages, out, createdAt) => {
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   workbook.creator = 'Tributary';
   workbook.created = createdAt;

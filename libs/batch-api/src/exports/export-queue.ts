@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { fromPglite, PgBoss } from 'pg-boss';
+import type { PgBoss } from 'pg-boss';
 import type { DatabaseHandle } from '@tributary/database';
 import type { ExportConfig } from './export.config.js';
 import { ExportInterrupted, type ExportRunner } from './export-runner.js';
@@ -44,6 +44,7 @@ export class ExportQueue {
   }
 
   private async start(): Promise<PgBoss> {
+    const { fromPglite, PgBoss } = await import('pg-boss');
     const supervision = { superviseIntervalSeconds: this.config.superviseSeconds, monitorIntervalSeconds: this.config.superviseSeconds, schedule: false };
     const embedded = this.handle.embedded;
     const boss = embedded
