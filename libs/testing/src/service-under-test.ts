@@ -43,8 +43,10 @@ export async function startService(
   options: { data?: DemoDataSpec; config?: ConfigOverrides; beforeInit?: (app: INestApplication) => void } = {},
 ): Promise<ServiceUnderTest> {
   const defaults = configOf(definition, {});
-  // Each service under test exports into a folder of its own, removed when it closes.
-  const exportDirectory = mkdtempSync(join(tmpdir(), `tributary-exports-${definition.service}-`));
+  // Each service under test exports into a folder of its own, removed when it closes; under a
+  // `.data` folder, as `npm start`'s is (file servers refuse dot folders unless told).
+  const exportRoot = mkdtempSync(join(tmpdir(), `tributary-exports-${definition.service}-`));
+  const exportDirectory = join(exportRoot, '.data', 'exports');
   const config: ServiceConfig = {
     ...defaults,
     database: options.config?.database ?? (await databases.create(definition.service)),
@@ -63,7 +65,7 @@ export async function startService(
   const db = app.get<TestDatabase>(SERVICE_DATABASE);
   const close = async () => {
     await app.close();
-    rmSync(exportDirectory, { recursive: true, force: true });
+    rmSync(exportRoot, { recursive: true, force: true });
   };
   return { app, http: app.getHttpServer(), db, config, close };
 }

@@ -115,10 +115,11 @@ export class ExportsController {
 
   @Get(`${EXPORT_FILES_ROUTE.slice('/v1/'.length)}/*path`)
   @ApiOperation({ summary: "A file of a local export, at the location its operation's response gives." })
-  file(@Param('path') path: string | string[], @Res() response: { sendFile(path: string, callback: (error?: Error) => void): void }): Promise<void> {
+  file(@Param('path') path: string | string[], @Res() response: { sendFile(path: string, options: { dotfiles: 'allow' }, callback: (error?: Error) => void): void }): Promise<void> {
     const root = resolve(this.exports.directory());
     const file = resolve(root, ...(Array.isArray(path) ? path : [path]));
     if (!file.startsWith(root + sep) || file.endsWith('.partial')) throw DomainException.notFound('file', String(path));
-    return new Promise((done, fail) => response.sendFile(file, (error) => (error ? fail(DomainException.notFound('file', file.slice(root.length + 1))) : done())));
+    // The default directory is under .data: send() ignores dot folders unless told (the path was checked above).
+    return new Promise((done, fail) => response.sendFile(file, { dotfiles: 'allow' }, (error) => (error ? fail(DomainException.notFound('file', file.slice(root.length + 1))) : done())));
   }
 }
