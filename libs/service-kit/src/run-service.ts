@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { Logger, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { createAppLogger, PinoNestLogger } from '@tributary/core';
+import { ConfigError, createAppLogger, PinoNestLogger } from '@tributary/core';
 import { SERVICE_DATABASE, type ServiceDatabase } from '@tributary/database';
 import { DEFAULT_DEMO_DATA, demoDataSpecFromArgs, progressByTenths, type DemoDataSpec, type SeedProgress } from '@tributary/demo-data';
 import { PumpScheduler } from '@tributary/pump-kit';
@@ -145,9 +145,9 @@ export function runSeedCommand(definition: ServiceDefinition): void {
 export async function runExportWorker(definition: ServiceDefinition, module: (config: ServiceConfig) => DynamicModule): Promise<void> {
   const config = configOf(definition);
   if (!config.database.url) {
-    throw new Error(`an export worker shares the ${definition.service} database with the app: set ${definition.service.toUpperCase()}_DATABASE_URL (on the embedded default the app runs its exports itself)`);
+    throw new ConfigError(`an export worker shares the ${definition.service} database with the app: set ${definition.service.toUpperCase()}_DATABASE_URL (on the embedded default the app runs its exports itself)`);
   }
-  if (config.exports.concurrency === 0) throw new Error('EXPORT_CONCURRENCY is 0: this worker would run nothing');
+  if (config.exports.concurrency === 0) throw new ConfigError('EXPORT_CONCURRENCY is 0: this worker would run nothing');
   const app = await NestFactory.createApplicationContext(module(config), { logger: new PinoNestLogger(createAppLogger(`${definition.service}-export-worker`, config)) });
   app.enableShutdownHooks();
   new Logger('ExportWorker').log(`running ${definition.service} exports, ${config.exports.concurrency} at a time, until stopped`);
