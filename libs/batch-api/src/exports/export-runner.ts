@@ -54,8 +54,8 @@ export class ExportRunner {
     const folder = `${operation.request.dataset}/${id}`;
     try {
       plan = planExport(operation.request, this.datasets, this.config.s3 !== null);
-      storage = exportStorage(this.config, plan.destination);
       // The destination was checked at creation; if it fails now, the writes say why, and the queue tries again.
+      storage = exportStorage(this.config, plan.destination);
       if (operation.cancelRequested) throw new ExportStopped();
       await this.export(operation, plan, storage, folder);
     } catch (error) {
