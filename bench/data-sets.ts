@@ -232,6 +232,12 @@ export class BenchDatabases {
     return { url: url.toString() };
   }
 
+  /** Roles a reporting app made on the server (its reader, its pumps'): they outlive the databases. */
+  async dropRoles(roles: readonly string[]): Promise<void> {
+    if (this.server.kind === 'pglite') return;
+    for (const role of roles) await this.admin(`DROP ROLE IF EXISTS "${role}"`);
+  }
+
   private async admin(sql: string): Promise<void> {
     const client = new pg.Client({ connectionString: (this.server as { url: string }).url });
     await client.connect();

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { projectPath } from '@tributary/database';
+import { freePorts } from '@tributary/testing';
 
 /** A Node.js process of the system under measurement, listening on its own port. */
 export interface RunningProcess {
@@ -15,20 +15,16 @@ export interface RunningProcess {
   stop(): Promise<void>;
 }
 
-function listenOnAnyPort(): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
+export { freePorts };
 
-/** `count` distinct free TCP ports on 127.0.0.1: all held open together, then released. */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = await Promise.all(Array.from({ length: count }, listenOnAnyPort));
-  const ports = servers.map((server) => (server.address() as { port: number }).port);
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
+/** A process's resident set now (VmRSS) or at its peak (VmHWM), in MB; null once it is gone or off Linux. */
+export function residentMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | null {
+  try {
+    const kilobytes = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kilobytes ? Math.round(Number(kilobytes) / 1024) : null;
+  } catch {
+    return null;
+  }
 }
 
 async function waitForHealth(url: string, child: ChildProcess, name: string, output: () => string, timeoutMs = 120_000): Promise<void> {
@@ -91,14 +87,7 @@ export async function startProcess(name: string, script: string, portVariable: s
         // Not Linux, or not allowed: peakRssMb then reports the peak since start.
       }
     },
-    peakRssMb: () => {
-      try {
-        const kilobytes = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-        return kilobytes ? Math.round(Number(kilobytes) / 1024) : null;
-      } catch {
-        return null;
-      }
-    },
+    peakRssMb: () => residentMb(pid, 'VmHWM'),
     stop,
   };
 }

@@ -1,13 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportOperation, ExportRequest } from '@tributary/contracts';
+import { operationIdOf, type ExportOperation, type ExportRequest } from '@tributary/contracts';
 import { projectPath, type DatabaseLocation } from '@tributary/database';
-import { startService, syntheticStoreStatements, TestDatabases } from '@tributary/testing';
+import { freePorts, startService, syntheticStoreStatements, TestDatabases } from '@tributary/testing';
 import { reportingServiceWith } from '../apps/reporting/src/reporting-app.module.js';
 import type { ReportingConfig } from '../apps/reporting/src/reporting.config.js';
 
@@ -51,14 +50,6 @@ afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 function environment(port: number, overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -86,7 +77,7 @@ function spawnWithOutput(script: string, env: NodeJS.ProcessEnv): { child: Child
 }
 
 async function startApp(overrides: Record<string, string> = {}): Promise<NonNullable<typeof app>> {
-  const port = await freePort();
+  const [port] = await freePorts(1);
   const { child, output: read } = spawnWithOutput('apps/reporting/src/main.js', environment(port, overrides));
   const output = read;
   const url = `http://127.0.0.1:${port}`;
@@ -141,7 +132,7 @@ describe('exports whose worker is killed with SIGKILL', () => {
       expect(operation.metadata.state).toBe('SUCCEEDED');
       expect(operation.response!.rows).toBe(40_000);
       // It went on from its committed parts; it did not start again.
-      const resumedAfter = new RegExp(`export ${operation.name.slice('operations/'.length)} resumes after part (\\d+)`).exec(app.output());
+      const resumedAfter = new RegExp(`export ${operationIdOf(operation)} resumes after part (\\d+)`).exec(app.output());
       expect(Number(resumedAfter?.[1])).toBeGreaterThanOrEqual(before[index]!.metadata.parts);
     }
 
@@ -163,7 +154,7 @@ describe.skipIf(databases.kind !== 'postgres')('export workers on PostgreSQL', (
       expect(done.map((operation) => operation.metadata.state)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
       expect(done.map((operation) => operation.response!.rows)).toEqual([20_000, 20_000, 20_000, 20_000]);
       // Each worker ran some of them, and the app, which only queues, none.
-      const ranBy = (output: string) => started.filter((operation) => output.includes(`export ${operation.name.slice('operations/'.length)} wrote`)).length;
+      const ranBy = (output: string) => started.filter((operation) => output.includes(`export ${operationIdOf(operation)} wrote`)).length;
       expect(workers.map((worker) => ranBy(worker.output()))).toEqual([expect.any(Number), expect.any(Number)]);
       expect(workers.every((worker) => ranBy(worker.output()) > 0)).toBe(true);
       expect(workers.reduce((sum, worker) => sum + ranBy(worker.output()), 0)).toBe(4);

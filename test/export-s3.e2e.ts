@@ -7,7 +7,7 @@ import { parquetReadObjects } from 'hyparquet';
 import S3rver from 's3rver';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportOperation, ExportRequest } from '@tributary/contracts';
+import { operationIdOf, type ExportOperation, type ExportRequest } from '@tributary/contracts';
 import { TEST_DATA } from '@tributary/testing';
 import { startSystem, type ReportingUnderTest, type SystemUnderTest } from './support/system-under-test.js';
 
@@ -70,7 +70,7 @@ describe('exports to S3-compatible storage', () => {
     const { body: started } = await api().post('/v1/exports').send(body).expect(202);
     const operation = await finished(started.name);
     expect(operation.metadata.state).toBe('SUCCEEDED');
-    const id = operation.name.slice('operations/'.length);
+    const id = operationIdOf(operation);
     const folder = `tributary/marts/2026/sales/${id}`;
     expect(await keysUnder(folder)).toEqual([...operation.response!.files.map((file) => `tributary/marts/2026/${file.path}`), `${folder}/_manifest.json`].sort());
     expect(operation.response!.manifest).toBe(`s3://${BUCKET}/${folder}/_manifest.json`);
@@ -111,6 +111,6 @@ describe('exports to S3-compatible storage', () => {
     expect(operation.metadata.state).toBe('FAILED');
     expect(operation.response).toBeUndefined();
     expect(operation.error).toMatchObject({ code: 'INTERNAL', detail: expect.stringMatching(/^the export failed and its files are removed: /) });
-    expect(await keysUnder(`tributary/sales/${started.name.slice('operations/'.length)}`)).toEqual([]);
+    expect(await keysUnder(`tributary/sales/${operationIdOf(started)}`)).toEqual([]);
   });
 });

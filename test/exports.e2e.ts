@@ -8,7 +8,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetReadObjects } from 'hyparquet';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COUNTED_ORDER_STATUSES, type ExportFormat, type ExportOperation, type ExportRequest } from '@tributary/contracts';
+import { COUNTED_ORDER_STATUSES, operationIdOf, type ExportFormat, type ExportOperation, type ExportRequest } from '@tributary/contracts';
 import { exportCommandFromArgs, runExportCommand } from '@tributary/exports';
 import { TEST_DATA } from '@tributary/testing';
 import { graphql, startSystem, type ReportingUnderTest, type SystemUnderTest } from './support/system-under-test.js';
@@ -123,7 +123,7 @@ describe('exporting reporting_v1.sales', () => {
       const { files } = operation.response!;
       // Parts of at most PART_ROWS rows, in order, each with its rows, bytes and checksum.
       expect(files.length).toBe(Math.ceil(expected.length / PART_ROWS));
-      expect(files.map((file) => file.path)).toEqual(files.map((_, index) => `sales/${operation.name.slice(11)}/part-${String(index + 1).padStart(4, '0')}.${format}${gzip ? '.gz' : ''}`));
+      expect(files.map((file) => file.path)).toEqual(files.map((_, index) => `sales/${operationIdOf(operation)}/part-${String(index + 1).padStart(4, '0')}.${format}${gzip ? '.gz' : ''}`));
       const read: Array<Record<string, unknown>> = [];
       for (const file of files) {
         const bytes = await download(file.location);
@@ -139,7 +139,7 @@ describe('exporting reporting_v1.sales', () => {
 
   it('partitioned by month: DuckDB reads the Parquet mart as it lies and finds the salesByMonth report in it', async () => {
     const operation = await exported({ dataset: 'sales', filters: { ...PERIOD, status: [...COUNTED_ORDER_STATUSES] }, columns: ['placed_at', 'currency', 'revenue_cents'], format: 'parquet', partitionBy: 'month' });
-    const folder = join(reporting.service.config.exports.directory, 'sales', operation.name.slice('operations/'.length));
+    const folder = join(reporting.service.config.exports.directory, 'sales', operationIdOf(operation));
     for (const file of operation.response!.files) expect(file.path).toMatch(new RegExp(`^sales/[0-9a-f-]+/month=${file.month}/part-\\d{4}\\.parquet$`));
     const duckdb = await (await DuckDBInstance.create(':memory:')).connect();
     const reader = await duckdb.runAndReadAll(
@@ -183,7 +183,7 @@ describe('following an export', () => {
     expect(cancelled.metadata.state).toBe('CANCELLED');
     expect(cancelled.response).toBeUndefined();
     expect(cancelled.metadata.rowsWritten).toBeLessThan(cancelled.metadata.totalRows!);
-    expect(existsSync(join(reporting.service.config.exports.directory, 'sales', started.name.slice('operations/'.length)))).toBe(false);
+    expect(existsSync(join(reporting.service.config.exports.directory, 'sales', operationIdOf(started)))).toBe(false);
   });
 
   it('lists operations newest first, page by page and by state; a finished one can be deleted, a missing one is a 404', async () => {

@@ -4,8 +4,7 @@
 // rows in the same order, run in the same process: the time as a share of COPY's speed,
 // and the peak resident memory of the process that ran the export (/proc VmHWM).
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -15,6 +14,8 @@ import { to as copyTo } from 'pg-copy-streams';
 import type { ExportFormat, ExportOperation } from '@tributary/contracts';
 import { applyMigrations, DatabaseHandle, openRowReader, projectPath, schemaFolderOf, type DatabaseLocation } from '@tributary/database';
 import { syntheticStoreStatements } from '@tributary/testing';
+import { BenchDatabases } from '../data-sets.js';
+import { residentMb, startProcess } from '../processes.js';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '500000' }, 'database-url': { type: 'string' }, 'worker-heap-mb': { type: 'string' } } });
 const orders = Number(values.orders);
@@ -23,27 +24,10 @@ const server = values['database-url'] ?? process.env.BENCH_DATABASE_URL;
 /** The worker's V8 heap limit, if given: how small a heap the export can run in. */
 const WORKER_NODE_OPTIONS = values['worker-heap-mb'] ? [`--max-old-space-size=${values['worker-heap-mb']}`] : [];
 const folder = mkdtempSync(join(tmpdir(), 'tributary-bench-exports-'));
-const database = `tributary_bench_exports_${process.pid}`;
+const databases = new BenchDatabases(server ? { kind: 'postgres', url: server } : { kind: 'pglite', folder: join(folder, 'databases') }, `tributary_bench_exports_${process.pid}`);
+const ROLES = { reader: `reporting_reader_bx${process.pid}`, pumpPrefix: `tributary_pump_bx${process.pid}_` };
 const SELECT = `SELECT order_id, line_no, placed_at, status, currency, customer_id, customer_name, country, product_id, sku, title, category, quantity, unit_price_cents, revenue_cents
   FROM reporting_v1.sales ORDER BY placed_at, order_id, line_no`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function storeLocation(): Promise<DatabaseLocation> {
-  if (!server) return { dataDir: join(folder, 'reporting') };
-  await admin(`CREATE DATABASE "${database}"`);
-  const url = new URL(server);
-  url.pathname = `/${database}`;
-  return { url: url.toString() };
-}
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
 
@@ -80,67 +64,52 @@ async function prepare(location: DatabaseLocation): Promise<number> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-const memoryOf = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-
-function spawnNode(script: string, env: NodeJS.ProcessEnv, nodeOptions: string[] = []) {
-  return spawn(process.execPath, [...nodeOptions, projectPath(script)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-}
-
 /**
  * One export, by a process of its own so that its peak memory is this export's: on
  * PostgreSQL an export worker (npm run export:worker) beside an app that only queues;
  * on PGlite the app itself, which holds the database.
  */
 async function exportOnce(location: DatabaseLocation, format: ExportFormat): Promise<{ seconds: number; rss: number; peak: number; bytes: number }> {
-  const port = await freePort();
   const env = {
-    ...process.env,
-    LOG_LEVEL: 'warn',
-    REPORTING_PORT: String(port),
     REPORTING_SQL_PORT: 'off',
-    REPORTING_READER_ROLE: `reporting_reader_bx${process.pid}`,
+    REPORTING_READER_ROLE: ROLES.reader,
     REPORTING_READER_PASSWORD: 'bench',
-    REPORTING_PUMP_ROLE_PREFIX: `tributary_pump_bx${process.pid}_`,
-    ...(location.url ? { REPORTING_DATABASE_URL: location.url } : { REPORTING_DATA_DIR: location.dataDir }),
+    REPORTING_PUMP_ROLE_PREFIX: ROLES.pumpPrefix,
+    ...(location.url ? { REPORTING_DATABASE_URL: location.url } : { REPORTING_DATA_DIR: location.dataDir! }),
     EXPORT_DIR: join(folder, 'exports'),
   };
-  const app = spawnNode('dist/apps/reporting/src/main.js', { ...env, ...(location.url ? { EXPORT_CONCURRENCY: '0' } : {}) });
-  const worker = location.url ? spawnNode('dist/apps/reporting/src/export-worker.js', env, WORKER_NODE_OPTIONS) : app;
-  const url = `http://127.0.0.1:${port}`;
+  const app = await startProcess('reporting', 'apps/reporting/src/main.js', 'REPORTING_PORT', { ...env, ...(location.url ? { EXPORT_CONCURRENCY: '0' } : {}) });
+  const worker = location.url
+    ? spawn(process.execPath, [...WORKER_NODE_OPTIONS, projectPath('dist/apps/reporting/src/export-worker.js')], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'] })
+    : undefined;
+  const pid = worker?.pid ?? app.pid;
   try {
-    while (!(await fetch(`${url}/health`).then((response) => response.ok, () => false))) await new Promise((resolve) => setTimeout(resolve, 100));
+    // The worker has no /health: a second to start its queue.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const rss = memoryOf(worker.pid!, 'VmRSS');
+    const rss = residentMb(pid, 'VmRSS')!;
     const started = performance.now();
-    const response = await fetch(`${url}/v1/exports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'sales', format }) });
+    const response = await fetch(`${app.url}/v1/exports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'sales', format }) });
     let operation = (await response.json()) as ExportOperation;
     while (!operation.done) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      operation = (await (await fetch(`${url}/v1/${operation.name}`)).json()) as ExportOperation;
+      operation = (await (await fetch(`${app.url}/v1/${operation.name}`)).json()) as ExportOperation;
     }
     const took = seconds(started);
     if (operation.metadata.state !== 'SUCCEEDED' || operation.response!.rows !== rows) throw new Error(`${format}: ${JSON.stringify(operation.metadata)} ${JSON.stringify(operation.error)}`);
-    return { seconds: took, rss, peak: memoryOf(worker.pid!, 'VmHWM'), bytes: operation.response!.files.reduce((sum, file) => sum + file.bytes, 0) };
+    return { seconds: took, rss, peak: residentMb(pid, 'VmHWM')!, bytes: operation.response!.files.reduce((sum, file) => sum + file.bytes, 0) };
   } finally {
-    for (const child of new Set([app, worker])) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+    if (worker) {
+      worker.kill('SIGTERM');
+      await new Promise((resolve) => worker.once('exit', resolve));
     }
+    await app.stop();
   }
 }
 
 try {
   const where = server ? `PostgreSQL at ${new URL(server).host}` : 'embedded PGlite';
   console.log(`exports of ${rows.toLocaleString('en')} sales rows, ${where}; reproduce with: npm run bench:exports -- --orders ${orders}${server ? ' --database-url …' : ''}`);
-  const location = await storeLocation();
+  const location = await databases.location('reporting');
   const copySeconds = await prepare(location);
   console.log(`${server ? 'an export worker process' : 'the reporting app (PGlite runs in it)'} runs each export${WORKER_NODE_OPTIONS.length ? ` (${WORKER_NODE_OPTIONS[0]})` : ''}`);
   console.log('format   | seconds | share of COPY speed | rows/s    | MB written | RSS before | peak RSS');
@@ -153,10 +122,8 @@ try {
   }
   console.log(`goals: at least 50% of COPY's speed (CSV), peak RSS under 256 MB${server ? '' : ' (on PGlite the process holds the database too)'}`);
 } finally {
-  if (server) {
-    await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
-    for (const role of [`reporting_reader_bx${process.pid}`, ...['customers', 'products', 'orders'].map((table) => `tributary_pump_bx${process.pid}_${table}`)]) await admin(`DROP ROLE IF EXISTS "${role}"`).catch(() => undefined);
-  }
+  await databases.dropAll().catch(() => undefined);
+  await databases.dropRoles([ROLES.reader, ...['customers', 'products', 'orders'].map((table) => `${ROLES.pumpPrefix}${table}`)]).catch(() => undefined);
   rmSync(folder, { recursive: true, force: true });
 }
 process.exit(0);

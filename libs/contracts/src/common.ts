@@ -11,3 +11,6 @@ export type Currency = (typeof CURRENCIES)[number];
  * 10^14, inside the 53 bits a JSON number carries exactly.
  */
 export const MAX_PRICE_CENTS = 100_000_000;
+
+/** A UUID in its text form, any version: event and operation ids. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -123,6 +123,11 @@ export interface ExportOperation {
   error?: ProblemDocument;
 }
 
+/** The id of an operation, from its name `operations/<id>`. */
+export function operationIdOf(operation: Pick<ExportOperation, 'name'>): string {
+  return operation.name.slice('operations/'.length);
+}
+
 export interface ExportOperationPage {
   operations: ExportOperation[];
   nextPageToken?: string;

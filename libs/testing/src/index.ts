@@ -5,3 +5,4 @@ export * from './fingerprint.js';
 export * from './data-factory.js';
 export * from './fake-service.js';
 export * from './synthetic-store.js';
+export * from './free-ports.js';

@@ -1,12 +1,12 @@
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { ExportOperation, ExportRequest } from '@tributary/contracts';
+import { operationIdOf, type ExportOperation, type ExportRequest } from '@tributary/contracts';
 import { DomainException } from '@tributary/core';
 import { Downstream } from '../downstream/downstream.service.js';
 import type { ReportingApi } from '../downstream/reporting.api.js';
 import type { GatewayContext } from '../loaders/request-loaders.js';
 import { ExportOperationModel, ExportOperationPageModel, OperationStateValue, StartExportInput } from './export.model.js';
 
-const toModel = (operation: ExportOperation): ExportOperationModel => ({ ...operation, id: operation.name.slice('operations/'.length) }) as ExportOperationModel;
+const toModel = (operation: ExportOperation): ExportOperationModel => ({ ...operation, id: operationIdOf(operation) }) as ExportOperationModel;
 
 /**
  * Exports of the reporting store, through the gateway: the reporting app runs them

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CURRENCIES, EVENTS_OF_SOURCE, ORDER_STATUSES, TABLE_OF_EVENT, type DomainEvent, type EventType, type ReportingTable } from '@tributary/contracts';
+import { CURRENCIES, EVENTS_OF_SOURCE, ORDER_STATUSES, TABLE_OF_EVENT, UUID_PATTERN, type DomainEvent, type EventType, type ReportingTable } from '@tributary/contracts';
 import { parseJsonOrUndefined } from '@tributary/core';
 
 /** A message as it reached the store: its text, and where it came from (a stream and sequence, or the relay's request). */
@@ -10,7 +10,6 @@ export interface ArrivedEvent {
 
 export type ReadEvent = { ok: true; event: DomainEvent; table: ReportingTable } | { ok: false; key: string; reason: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
 type Check = (value: unknown) => boolean;
@@ -58,7 +57,7 @@ function problemOf(event: Record<string, unknown>): string | undefined {
  */
 export function readEvent({ text: raw, origin }: ArrivedEvent): ReadEvent {
   const parsed = parseJsonOrUndefined(raw);
-  const id = isObject(parsed) && typeof parsed.id === 'string' && UUID.test(parsed.id) ? parsed.id.toLowerCase() : undefined;
+  const id = isObject(parsed) && typeof parsed.id === 'string' && UUID_PATTERN.test(parsed.id) ? parsed.id.toLowerCase() : undefined;
   const key = id ?? `${origin}:${createHash('sha256').update(raw).digest('hex').slice(0, 32)}`;
   if (!isObject(parsed)) return { ok: false, key, reason: parsed === undefined ? 'not JSON' : 'not a JSON object' };
   if (!id) return { ok: false, key, reason: 'id must be a UUID' };

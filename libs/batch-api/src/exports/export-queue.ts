@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { PgBoss } from 'pg-boss';
 import type { DatabaseHandle } from '@tributary/database';
 import type { ExportConfig } from './export.config.js';
-import { ExportInterrupted, type ExportRunner } from './export-runner.js';
+import type { ExportRunner } from './export-runner.js';
 
 interface ExportJob {
   operationId: string;
@@ -74,8 +74,6 @@ export class ExportQueue {
     if (!this.boss) return;
     this.runner.interrupt();
     const boss = await this.boss.catch(() => undefined);
-    await boss?.stop({ graceful: true, close: true, timeout: 10_000 }).catch((error: unknown) => {
-      if (!(error instanceof ExportInterrupted)) this.logger.warn(`stopping the queue: ${(error as Error).message}`);
-    });
+    await boss?.stop({ graceful: true, close: true, timeout: 10_000 }).catch((error: unknown) => this.logger.warn(`stopping the queue: ${(error as Error).message}`));
   }
 }

@@ -3,14 +3,13 @@ import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { resolve, sep } from 'node:path';
-import { OPERATION_STATES, ProblemCode, type ExportOperation, type ExportOperationPage, type OperationState } from '@tributary/contracts';
+import { OPERATION_STATES, operationIdOf, ProblemCode, UUID_PATTERN, type ExportOperation, type ExportOperationPage, type OperationState } from '@tributary/contracts';
 import { DomainException } from '@tributary/core';
 import { IsOptionalNotNull } from '../batch-api.validators.js';
 import { EXPORT_FILES_ROUTE } from './export-destinations.js';
 import { DatasetExportRequestDto, ExportRequestDto } from './export-request.dto.js';
 import { ExportsService } from './exports.service.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_OPERATIONS_PAGE = 100;
 
 export class ListOperationsQuery {
@@ -36,19 +35,19 @@ export class ListOperationsQuery {
 /** `GET /v1/operations/{id}` takes the id alone or the whole name, operations/{id}. */
 function operationId(id: string): string {
   const bare = id.replace(/^operations\//, '');
-  if (!UUID.test(bare)) throw DomainException.notFound('operation', id);
+  if (!UUID_PATTERN.test(bare)) throw DomainException.notFound('operation', id);
   return bare.toLowerCase();
 }
 
 function pageTokenOf(operation: ExportOperation): string {
-  return Buffer.from(JSON.stringify({ c: operation.metadata.createdAt, i: operation.name.slice('operations/'.length) })).toString('base64url');
+  return Buffer.from(JSON.stringify({ c: operation.metadata.createdAt, i: operationIdOf(operation) })).toString('base64url');
 }
 
 function afterToken(token: string): { createdAt: Date; id: string } {
   try {
     const { c, i } = JSON.parse(Buffer.from(token, 'base64url').toString()) as { c: string; i: string };
     const createdAt = new Date(c);
-    if (UUID.test(i) && !Number.isNaN(createdAt.getTime())) return { createdAt, id: i };
+    if (UUID_PATTERN.test(i) && !Number.isNaN(createdAt.getTime())) return { createdAt, id: i };
   } catch {
     // refused below
   }

@@ -1,4 +1,4 @@
-import type { ExportOperation, ExportRequest, OperationState } from '@tributary/contracts';
+import { operationIdOf, type ExportOperation, type ExportRequest, type OperationState } from '@tributary/contracts';
 import { DomainException } from '@tributary/core';
 import type { ExportDataset } from './export-datasets.js';
 import { exportStorage } from './export-destinations.js';
@@ -22,7 +22,7 @@ export class ExportsService {
     await exportStorage(this.config, plan.destination).check();
     await this.queue.started();
     const operation = await this.store.create(request);
-    await this.queue.enqueue(operation.name.slice('operations/'.length));
+    await this.queue.enqueue(operationIdOf(operation));
     return operation;
   }
 
