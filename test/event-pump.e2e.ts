@@ -101,14 +101,14 @@ describe('the relay, straight into the store', () => {
   it('applies an event delivered twice once, and never takes a row back to an older version', async () => {
     const created = (await request(system.customers.http).post('/v1/customers').send({ name: 'Twice Told', email: 'twice@example.org', country: 'FR' }).expect(201)).body;
     const [{ event }] = await outboxOf(system.customers.db, created.id);
-    expect(await applyEvents([event])).toEqual({ applied: 1, stale: 0, duplicates: 0, deadLettered: 0 });
-    expect(await applyEvents([event, event])).toEqual({ applied: 0, stale: 0, duplicates: 2, deadLettered: 0 });
+    expect(await applyEvents([event])).toEqual({ applied: 1, stale: 0, duplicates: 0, deadLettered: 0, notStored: 0 });
+    expect(await applyEvents([event, event])).toEqual({ applied: 0, stale: 0, duplicates: 2, deadLettered: 0, notStored: 0 });
     const newer = (await request(system.customers.http).patch(`/v1/customers/${created.id}`).send({ name: 'Told Again' }).expect(200)).body;
     const [, { event: update }] = await outboxOf(system.customers.db, created.id);
-    expect(await applyEvents([update])).toEqual({ applied: 1, stale: 0, duplicates: 0, deadLettered: 0 });
+    expect(await applyEvents([update])).toEqual({ applied: 1, stale: 0, duplicates: 0, deadLettered: 0, notStored: 0 });
     // An event that arrives late, with the state before: a new event, but older than the store's row.
     const late = { ...event, id: '01a00000-0000-7000-8000-000000000001' };
-    expect(await applyEvents([late])).toEqual({ applied: 0, stale: 1, duplicates: 0, deadLettered: 0 });
+    expect(await applyEvents([late])).toEqual({ applied: 0, stale: 1, duplicates: 0, deadLettered: 0, notStored: 0 });
     expect(await store().$queryRawUnsafe(`SELECT name, updated_at FROM reporting_v1.customers WHERE id = $1`, created.id)).toEqual([{ name: 'Told Again', updated_at: new Date(newer.updatedAt) }]);
   });
 
@@ -123,7 +123,7 @@ describe('the relay, straight into the store', () => {
       { ...first, id: '01a00000-0000-7000-8000-00000000000b', data: { ...first.data, priceCents: 'free' } },
       'not an event',
     ];
-    expect(await applyEvents([first, ...poison, second])).toEqual({ applied: 2, stale: 0, duplicates: 0, deadLettered: 3 });
+    expect(await applyEvents([first, ...poison, second])).toEqual({ applied: 2, stale: 0, duplicates: 0, deadLettered: 3, notStored: 0 });
     expect(await store().$queryRawUnsafe(`SELECT sku FROM reporting_v1.products WHERE id = ANY($1::text[]) ORDER BY sku`, [a.id, b.id])).toEqual([{ sku: 'POISON-A' }, { sku: 'POISON-B' }]);
     expect(await store().$queryRawUnsafe(`SELECT key, source, reason FROM reporting_store.dead_letters ORDER BY id DESC LIMIT 3`)).toEqual([
       { key: expect.stringMatching(/^relay:[0-9a-f]{32}$/), source: 'relay', reason: 'not a JSON object' },

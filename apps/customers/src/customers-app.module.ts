@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ExportsModule } from '@tributary/exports';
 import { PumpModule } from '@tributary/pump-kit';
 import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } from '@tributary/service-kit';
+import { CreditModule } from './credit/credit.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { CustomersDatabase } from './database/customers-database.js';
 import { CUSTOMERS_DATASETS } from './exports/customers-datasets.js';
@@ -13,7 +14,7 @@ export class CustomersAppModule {
   static register(config: ServiceConfig): DynamicModule {
     return {
       module: CustomersAppModule,
-      imports: [ServiceKitModule.forRoot(config, CustomersDatabase), CustomersModule, ExportsModule.forApp({ app: 'customers', config: config.exports, table: 'operations', datasets: CUSTOMERS_DATASETS }), PumpModule.forService('customers', config.pump, [CustomersPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, CustomersDatabase), CustomersModule, CreditModule, ExportsModule.forApp({ app: 'customers', config: config.exports, table: 'operations', datasets: CUSTOMERS_DATASETS }), PumpModule.forService('customers', config.pump, [CustomersPumpSource])],
       providers: [{ provide: SEEDER, useClass: CustomersSeeder }],
     };
   }

@@ -5,18 +5,25 @@ import { SEEDER, ServiceKitModule, type ServiceConfig, type ServiceDefinition } 
 import { OrdersDatabase } from './database/orders-database.js';
 import { ORDERS_DATASETS } from './exports/orders-datasets.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { placementConfigFromEnv, type PlacementConfig } from './placement/placement.config.js';
+import { PlacementModule } from './placement/placement.module.js';
 import { OrdersSeeder } from './seed/orders.seeder.js';
 import { OrdersPumpSource } from './pump/orders.pump.js';
 
 @Module({})
 export class OrdersAppModule {
-  static register(config: ServiceConfig): DynamicModule {
+  static register(config: ServiceConfig, placement: PlacementConfig): DynamicModule {
     return {
       module: OrdersAppModule,
-      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, ExportsModule.forApp({ app: 'orders', config: config.exports, table: 'operations', datasets: ORDERS_DATASETS }), PumpModule.forService('orders', config.pump, [OrdersPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, PlacementModule.register(placement), ExportsModule.forApp({ app: 'orders', config: config.exports, table: 'operations', datasets: ORDERS_DATASETS }), PumpModule.forService('orders', config.pump, [OrdersPumpSource])],
       providers: [{ provide: SEEDER, useClass: OrdersSeeder }],
     };
   }
+}
+
+/** The orders app as `npm start` runs it; tests give it their services' URLs and faster timings instead. */
+export function ordersServiceWith(placement: () => PlacementConfig): ServiceDefinition {
+  return { ...ordersService, module: (config) => OrdersAppModule.register(config, placement()) };
 }
 
 export const ordersService: ServiceDefinition = {
@@ -24,8 +31,8 @@ export const ordersService: ServiceDefinition = {
   defaultPort: 4002,
   about: {
     title: 'Tributary orders service',
-    description: 'Owns orders and their lines, and aggregates them for reports. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.',
+    description: 'Owns orders and their lines, places orders across the services (POST /v1/orderPlacements), and aggregates orders for reports. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.',
     events: { source: 'orders', resourceSchema: 'OrderDto' },
   },
-  module: (config) => OrdersAppModule.register(config),
+  module: (config) => OrdersAppModule.register(config, placementConfigFromEnv()),
 };

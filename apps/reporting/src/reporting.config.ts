@@ -1,4 +1,4 @@
-import { ConfigError, integerFromEnv, type Env } from '@tributary/core';
+import { baseUrlFromEnv, ConfigError, integerFromEnv, type Env } from '@tributary/core';
 import type { ReportingTable } from '@tributary/contracts';
 import { eventBusFromEnv, type EventBusSettings } from '@tributary/pump-kit';
 
@@ -32,9 +32,7 @@ const OWNER_OF: Record<ReportingTable, { setting: string; fallback: string }> = 
 export function reportingConfigFromEnv(env: Env = process.env): ReportingConfig {
   const sources = {} as Record<ReportingTable, string>;
   for (const [table, { setting, fallback }] of Object.entries(OWNER_OF) as Array<[ReportingTable, (typeof OWNER_OF)[ReportingTable]]>) {
-    const url = (env[setting] ?? fallback).replace(/\/$/, '');
-    if (!/^https?:\/\/[^/]+$/.test(url)) throw new ConfigError(`${setting} must be an http(s) base URL such as ${fallback}, got ${JSON.stringify(env[setting])}`);
-    sources[table] = url;
+    sources[table] = baseUrlFromEnv(env, setting, fallback);
   }
   const role = env.REPORTING_READER_ROLE ?? 'reporting_reader';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) throw new ConfigError(`REPORTING_READER_ROLE must be a lower-case SQL name, got ${JSON.stringify(role)}`);

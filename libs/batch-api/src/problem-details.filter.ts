@@ -15,6 +15,7 @@ export function httpStatusOf(code: ProblemCode): number {
     case ProblemCode.notFound:
       return HttpStatus.NOT_FOUND;
     case ProblemCode.alreadyExists:
+    case ProblemCode.failedPrecondition:
       return HttpStatus.CONFLICT;
     case ProblemCode.staleData:
       return HttpStatus.SERVICE_UNAVAILABLE;

@@ -1,6 +1,7 @@
 import type { Instant } from './common.js';
 import type { Customer } from './customer.js';
 import type { Order } from './order.js';
+import type { OrderPlacement } from './placement.js';
 import type { Product } from './product.js';
 import type { ReportingRows, ReportingTable } from './reporting.js';
 import type { SameFields } from './type-checks.js';
@@ -17,14 +18,34 @@ export interface EventData {
   'product.updated.v1': Product;
   'order.created.v1': Order;
   'order.updated.v1': Order;
+  // The placement process, one event per state it enters (its whole state, as the others).
+  'order.placement.requested.v1': OrderPlacement;
+  'order.placement.customer_checked.v1': OrderPlacement;
+  'order.placement.stock_reserved.v1': OrderPlacement;
+  'order.placement.confirmed.v1': OrderPlacement;
+  'order.placement.compensating.v1': OrderPlacement;
+  'order.placement.rejected.v1': OrderPlacement;
+  'order.placement.failed.v1': OrderPlacement;
 }
 export type EventType = keyof EventData;
+
+/** The placement's event for each state it enters. */
+export const PLACEMENT_EVENT_OF = {
+  REQUESTED: 'order.placement.requested.v1',
+  CUSTOMER_CHECKED: 'order.placement.customer_checked.v1',
+  STOCK_RESERVED: 'order.placement.stock_reserved.v1',
+  CONFIRMED: 'order.placement.confirmed.v1',
+  COMPENSATING: 'order.placement.compensating.v1',
+  REJECTED: 'order.placement.rejected.v1',
+  FAILED: 'order.placement.failed.v1',
+} as const satisfies Record<OrderPlacement['state'], EventType>;
+export type PlacementEventType = (typeof PLACEMENT_EVENT_OF)[keyof typeof PLACEMENT_EVENT_OF];
 
 /** The service whose outbox an event comes from, and the event types it publishes. */
 export const EVENTS_OF_SOURCE = {
   customers: ['customer.created.v1', 'customer.updated.v1'],
   catalog: ['product.created.v1', 'product.updated.v1'],
-  orders: ['order.created.v1', 'order.updated.v1'],
+  orders: ['order.created.v1', 'order.updated.v1', ...Object.values(PLACEMENT_EVENT_OF)],
 } as const satisfies Record<string, readonly EventType[]>;
 export type EventSource = keyof typeof EVENTS_OF_SOURCE;
 export const EVENT_SOURCES = Object.keys(EVENTS_OF_SOURCE) as EventSource[];
@@ -43,8 +64,15 @@ export interface DomainEvent<T extends EventType = EventType> {
   data: EventData[T];
 }
 
-/** The store table each event type lands in. */
-export const TABLE_OF_EVENT: Record<EventType, ReportingTable> = {
+/**
+ * Events about a resource the reporting store keeps. The placement's events tell
+ * subscribers how the process goes; the store sees its outcome through the order's own
+ * events (PENDING, then PLACED or CANCELLED) and acknowledges the rest without a table.
+ */
+export type StoredEventType = Exclude<EventType, PlacementEventType>;
+
+/** The store table each stored event type lands in. */
+export const TABLE_OF_EVENT: Record<StoredEventType, ReportingTable> = {
   'customer.created.v1': 'customers',
   'customer.updated.v1': 'customers',
   'product.created.v1': 'products',
@@ -58,8 +86,8 @@ export const TABLE_OF_EVENT: Record<EventType, ReportingTable> = {
  * so the event pump needs no mapping of a service's private schema. `version` is the
  * resource's updatedAt, as in the batch pump.
  */
-export function reportingRowOf<T extends EventType>(event: DomainEvent<T>): ReportingRows[(typeof TABLE_OF_EVENT)[T]] {
-  const { updatedAt, ...rest } = event.data as EventData[EventType];
+export function reportingRowOf<T extends StoredEventType>(event: DomainEvent<T>): ReportingRows[(typeof TABLE_OF_EVENT)[T]] {
+  const { updatedAt, ...rest } = event.data as EventData[StoredEventType];
   return { ...rest, version: updatedAt } as ReportingRows[(typeof TABLE_OF_EVENT)[T]];
 }
 
@@ -80,4 +108,6 @@ export interface EventsApplied {
   duplicates: number;
   /** Events that could not be read or were not what their type promises: set aside with the reason. */
   deadLettered: number;
+  /** Events of a known type the store keeps no table for (the placement's steps): acknowledged. */
+  notStored: number;
 }

@@ -9,3 +9,4 @@ export * from './reporting.js';
 export * from './type-checks.js';
 export * from './events.js';
 export * from './exports.js';
+export * from './placement.js';

@@ -2,6 +2,8 @@ import type { Currency, Instant } from './common.js';
 import type { ListQuery } from './batch.js';
 
 export const OrderStatus = {
+  /** Being placed: its placement has not confirmed it yet. Reports do not count it. */
+  PENDING: 'PENDING',
   PLACED: 'PLACED',
   PAID: 'PAID',
   SHIPPED: 'SHIPPED',
@@ -11,10 +13,11 @@ export type OrderStatus = (typeof OrderStatus)[keyof typeof OrderStatus];
 export const ORDER_STATUSES: readonly OrderStatus[] = Object.values(OrderStatus);
 
 /**
- * Reports count what was sold: an order in any status but CANCELLED. The one place
- * that says so; every report, of every source, asks for these statuses.
+ * Reports count what was sold: an order in any status but PENDING (not confirmed yet)
+ * and CANCELLED. The one place that says so; every report, of every source, asks for
+ * these statuses.
  */
-export const COUNTED_ORDER_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter((status) => status !== OrderStatus.CANCELLED);
+export const COUNTED_ORDER_STATUSES: readonly OrderStatus[] = ORDER_STATUSES.filter((status) => status !== OrderStatus.CANCELLED && status !== OrderStatus.PENDING);
 
 export const ORDER_LIMITS = { linesPerOrder: 100, quantity: 10_000 } as const;
 

@@ -8,6 +8,8 @@ export const ProblemCode = {
   payloadTooLarge: 'PAYLOAD_TOO_LARGE',
   notFound: 'NOT_FOUND',
   alreadyExists: 'ALREADY_EXISTS',
+  /** The resource is in a state that does not allow the request (releasing a committed reservation). */
+  failedPrecondition: 'FAILED_PRECONDITION',
   /** The reporting store lags more than the caller accepts. */
   staleData: 'STALE_DATA',
   internal: 'INTERNAL',

@@ -40,3 +40,10 @@ export function logSettingsFromEnv(env: Env): LogSettings {
   if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError('LOG_FORMAT must be json or pretty');
   return { logLevel, logFormat };
 }
+
+/** A service's http(s) base URL without a trailing slash, or the fallback when unset. */
+export function baseUrlFromEnv(env: Env, name: string, fallback: string): string {
+  const url = (env[name] ?? fallback).replace(/\/$/, '');
+  if (!/^https?:\/\/[^/]+$/.test(url)) throw new ConfigError(`${name} must be an http(s) base URL such as ${fallback}, got ${JSON.stringify(env[name])}`);
+  return url;
+}

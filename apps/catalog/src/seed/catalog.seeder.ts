@@ -15,7 +15,7 @@ export class CatalogSeeder implements Seeder {
   }
 
   async wipe(): Promise<void> {
-    await this.db.$executeRaw`TRUNCATE products`;
+    await this.db.$executeRaw`TRUNCATE products, stock_levels, stock_reservations, stock_reservation_lines`;
   }
 
   async seed(spec: DemoDataSpec, progress: SeedProgress): Promise<void> {
@@ -28,5 +28,7 @@ export class CatalogSeeder implements Seeder {
         ${batch.map((p) => p.id)}::text[], ${batch.map((p) => p.sku)}::text[], ${batch.map((p) => p.title)}::text[],
         ${batch.map((p) => p.category)}::text[], ${batch.map((p) => p.priceCents)}::int[], ${batch.map((p) => p.currency)}::text[],
         ${batch.map((p) => p.updatedAt)}::timestamptz[])`]).then(() => undefined)), progress);
+    // Every product starts with 100 to 499 units on the shelf, the same for the same product.
+    await this.db.$executeRaw`INSERT INTO stock_levels (product_id, stock_on_hand) SELECT id, 100 + abs(hashtext(id)) % 400 FROM products ON CONFLICT DO NOTHING`;
   }
 }

@@ -15,7 +15,7 @@ export class CustomersSeeder implements Seeder {
   }
 
   async wipe(): Promise<void> {
-    await this.db.$executeRaw`TRUNCATE customers`;
+    await this.db.$executeRaw`TRUNCATE customers, customer_credit`;
   }
 
   async seed(spec: DemoDataSpec, progress: SeedProgress): Promise<void> {

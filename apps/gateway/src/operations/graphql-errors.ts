@@ -5,7 +5,7 @@ import { assertUnreachable, DomainException } from '@tributary/core';
 import { DownstreamError } from '../downstream/downstream.error.js';
 
 /** The GraphQL error codes a client switches on, besides Apollo's own (GRAPHQL_PARSE_FAILED, …). */
-export type GatewayErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'STALE_DATA' | 'INTERNAL_SERVER_ERROR';
+export type GatewayErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'ALREADY_EXISTS' | 'FAILED_PRECONDITION' | 'STALE_DATA' | 'INTERNAL_SERVER_ERROR';
 
 /** The one map from the contract's problem codes to GraphQL error codes, whoever raised the problem. */
 export function graphqlCodeOf(code: ProblemCode): GatewayErrorCode {
@@ -18,6 +18,8 @@ export function graphqlCodeOf(code: ProblemCode): GatewayErrorCode {
       return 'NOT_FOUND';
     case ProblemCode.alreadyExists:
       return 'ALREADY_EXISTS';
+    case ProblemCode.failedPrecondition:
+      return 'FAILED_PRECONDITION';
     case ProblemCode.staleData:
       return 'STALE_DATA';
     case ProblemCode.internal:

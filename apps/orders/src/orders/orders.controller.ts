@@ -23,7 +23,12 @@ export class OrdersController extends BatchResourceController({
   }
 
   @Post('orders')
-  @ApiOperation({ summary: 'Place an order; totalCents is computed from its lines' })
+  @ApiOperation({
+    summary: 'Internal: write an order as given (seeding, imports, tests)',
+    description:
+      'Writes the order with the prices and status it is sent, checking neither customer, products nor stock: for seeding and data imports, not for clients. ' +
+      'Clients place orders with POST /v1/orderPlacements, which prices them from the catalog and reserves their stock. totalCents is computed from the lines.',
+  })
   @ApiCreatedResponse({ type: OrderDto })
   async create(@Body() body: CreateOrderDto) {
     return toOrderDto(await this.service.create(body));

@@ -4,5 +4,5 @@ import { OrdersAggregateService } from '../aggregates/orders-aggregate.service.j
 import { OrdersController } from './orders.controller.js';
 import { OrdersService } from './orders.service.js';
 
-@Module({ controllers: [OrdersController, OrdersAggregateController], providers: [OrdersService, OrdersAggregateService] })
+@Module({ controllers: [OrdersController, OrdersAggregateController], providers: [OrdersService, OrdersAggregateService], exports: [OrdersService] })
 export class OrdersModule {}

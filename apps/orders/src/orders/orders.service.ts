@@ -91,34 +91,40 @@ export class OrdersService implements BatchResourceSource<OrderWithLines, OrderF
    * the database's to stamp, on every write (see WriteHorizon).
    */
   create(input: CreateOrderDto): Promise<OrderWithLines> {
-    return this.db.$transaction(async (tx) => {
-      const created = await tx.order.create({
-        include: { lines: { select: LINE_FIELDS, orderBy: { lineNo: 'asc' } } },
-        data: {
-          id: uuidv7(),
-          customerId: input.customerId,
-          placedAt: input.placedAt ? new Date(input.placedAt) : new Date(),
-          status: input.status ?? 'PLACED',
-          currency: input.currency,
-          totalCents: input.lines.reduce((sum, line) => sum + BigInt(line.quantity) * BigInt(line.unitPriceCents), 0n),
-          units: input.lines.reduce((sum, line) => sum + line.quantity, 0),
-          lines: { create: input.lines.map((line, index) => ({ lineNo: index + 1, ...line })) },
-        },
-      });
-      await recordEvent(tx, domainEvent('orders', 'order.created.v1', toOrderDto(created)));
-      return created;
-    }, WRITE_TRANSACTION);
+    return this.db.$transaction((tx) => this.insert(tx, { ...input, id: uuidv7() }), WRITE_TRANSACTION);
+  }
+
+  /** Writes an order and its event in the caller's transaction: a placement creates its PENDING order with its own state change. */
+  async insert(tx: Prisma.TransactionClient, input: CreateOrderDto & { id: string }): Promise<OrderWithLines> {
+    const created = await tx.order.create({
+      include: { lines: { select: LINE_FIELDS, orderBy: { lineNo: 'asc' } } },
+      data: {
+        id: input.id,
+        customerId: input.customerId,
+        placedAt: input.placedAt ? new Date(input.placedAt) : new Date(),
+        status: input.status ?? 'PLACED',
+        currency: input.currency,
+        totalCents: input.lines.reduce((sum, line) => sum + BigInt(line.quantity) * BigInt(line.unitPriceCents), 0n),
+        units: input.lines.reduce((sum, line) => sum + line.quantity, 0),
+        lines: { create: input.lines.map(({ productId, quantity, unitPriceCents }, index) => ({ lineNo: index + 1, productId, quantity, unitPriceCents })) },
+      },
+    });
+    await recordEvent(tx, domainEvent('orders', 'order.created.v1', toOrderDto(created)));
+    return created;
   }
 
   /** A PATCH without fields writes nothing, so updatedAt stays and no event is sent. */
   async update(id: string, changes: UpdateOrderDto): Promise<OrderWithLines> {
-    const order = await this.db.$transaction(async (tx) => {
-      const changed = Object.keys(changes).length > 0 && (await tx.order.updateMany({ where: { id }, data: changes })).count > 0;
-      const [current] = await this.findByIds([id], tx);
-      if (changed) await recordEvent(tx, domainEvent('orders', 'order.updated.v1', toOrderDto(current!)));
-      return current;
-    }, WRITE_TRANSACTION);
+    const order = await this.db.$transaction((tx) => this.change(tx, id, changes), WRITE_TRANSACTION);
     if (!order) throw DomainException.notFound('order', id);
     return order;
+  }
+
+  /** Changes an order and writes its event in the caller's transaction; undefined when there is no such order. */
+  async change(tx: Prisma.TransactionClient, id: string, changes: UpdateOrderDto): Promise<OrderWithLines | undefined> {
+    const changed = Object.keys(changes).length > 0 && (await tx.order.updateMany({ where: { id }, data: changes })).count > 0;
+    const [current] = await this.findByIds([id], tx);
+    if (changed) await recordEvent(tx, domainEvent('orders', 'order.updated.v1', toOrderDto(current!)));
+    return current;
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { reportingRowOf, type DomainEvent, type EventsApplied, type ReportingRows, type ReportingTable } from '@tributary/contracts';
+import { reportingRowOf, type DomainEvent, type EventsApplied, type StoredEventType, type ReportingRows, type ReportingTable } from '@tributary/contracts';
 import { ReportingDatabase } from '../database/reporting-database.js';
 import { PumpRolesService } from '../ingest/pump-roles.service.js';
 import { UPSERT_OF } from '../ingest/store-upserts.js';
@@ -41,13 +41,14 @@ export class EventApplyService {
   ) {}
 
   async apply(arrived: readonly ArrivedEvent[]): Promise<EventsApplied> {
-    const result: EventsApplied = { applied: 0, stale: 0, duplicates: 0, deadLettered: 0 };
+    const result: EventsApplied = { applied: 0, stale: 0, duplicates: 0, deadLettered: 0, notStored: 0 };
     const byTable = new Map<ReportingTable, DomainEvent[]>();
     const poison: Array<{ key: string; origin: string; text: string; reason: string }> = [];
     for (const message of arrived) {
       const read = readEvent(message);
-      if (read.ok) byTable.set(read.table, [...(byTable.get(read.table) ?? []), read.event]);
-      else poison.push({ key: read.key, origin: message.origin, text: message.text, reason: read.reason });
+      if (!read.ok) poison.push({ key: read.key, origin: message.origin, text: message.text, reason: read.reason });
+      else if (read.table === null) result.notStored += 1;
+      else byTable.set(read.table, [...(byTable.get(read.table) ?? []), read.event]);
     }
     for (const [table, events] of byTable) {
       const { fresh, applied } = await this.applyTable(table, events);
@@ -84,7 +85,7 @@ export class EventApplyService {
         const freshIds = new Set(remembered.map((row) => row.event_id));
         const fresh = events.filter((event) => freshIds.delete(event.id));
         if (fresh.length === 0) return { fresh, applied: 0 };
-        const rows = newestPerRow(fresh.map((event) => reportingRowOf(event) as ReportingRows[ReportingTable]));
+        const rows = newestPerRow(fresh.map((event) => reportingRowOf(event as DomainEvent<StoredEventType>) as ReportingRows[ReportingTable]));
         const [{ applied }] = await tx.$queryRawUnsafe<Array<{ applied: number }>>(UPSERT_OF[table], JSON.stringify(rows));
         const lastOccurredAt = fresh.reduce((latest, event) => (event.occurredAt > latest ? event.occurredAt : latest), fresh[0]!.occurredAt);
         await tx.$executeRawUnsafe(

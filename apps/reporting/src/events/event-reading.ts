@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CURRENCIES, EVENTS_OF_SOURCE, ORDER_STATUSES, TABLE_OF_EVENT, UUID_PATTERN, type DomainEvent, type EventType, type ReportingTable } from '@tributary/contracts';
+import { CURRENCIES, EVENTS_OF_SOURCE, ORDER_STATUSES, TABLE_OF_EVENT, UUID_PATTERN, type DomainEvent, type StoredEventType, type ReportingTable } from '@tributary/contracts';
 import { parseJsonOrUndefined } from '@tributary/core';
 
 /** A message as it reached the store: its text, and where it came from (a stream and sequence, or the relay's request). */
@@ -8,7 +8,10 @@ export interface ArrivedEvent {
   origin: string;
 }
 
-export type ReadEvent = { ok: true; event: DomainEvent; table: ReportingTable } | { ok: false; key: string; reason: string };
+/** An event to apply to its table; one the store keeps no table for (`table` null); or a poison message. */
+export type ReadEvent = { ok: true; event: DomainEvent; table: ReportingTable | null } | { ok: false; key: string; reason: string };
+
+const isStored = (type: string): type is StoredEventType => Object.hasOwn(TABLE_OF_EVENT, type);
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -44,7 +47,8 @@ function problemOf(event: Record<string, unknown>): string | undefined {
   if (event.source !== EVENT_SOURCE_OF.get(event.type)) return `source ${JSON.stringify(event.source)} does not publish ${event.type}`;
   if (!instant(event.occurredAt)) return 'occurredAt must be an ISO-8601 instant';
   if (!isObject(event.data)) return 'data must be an object';
-  const fields = FIELDS_OF[TABLE_OF_EVENT[event.type as EventType]];
+  if (!isStored(event.type)) return event.subject === event.data.id ? undefined : 'subject must be the id of data';
+  const fields = FIELDS_OF[TABLE_OF_EVENT[event.type]];
   for (const [field, check] of Object.entries(fields)) if (!check(event.data[field])) return `data.${field} is missing or of the wrong type`;
   if (event.subject !== event.data.id) return 'subject must be the id of data';
   return undefined;
@@ -64,5 +68,5 @@ export function readEvent({ text: raw, origin }: ArrivedEvent): ReadEvent {
   const problem = problemOf(parsed);
   if (problem) return { ok: false, key, reason: problem };
   const event = { ...parsed, id } as unknown as DomainEvent;
-  return { ok: true, event, table: TABLE_OF_EVENT[event.type] };
+  return { ok: true, event, table: isStored(event.type) ? TABLE_OF_EVENT[event.type] : null };
 }

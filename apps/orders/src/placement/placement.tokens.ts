@@ -1,0 +1,1 @@
+export const PLACEMENT_CONFIG = Symbol('PLACEMENT_CONFIG');
