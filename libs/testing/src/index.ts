@@ -6,3 +6,4 @@ export * from './data-factory.js';
 export * from './fake-service.js';
 export * from './synthetic-store.js';
 export * from './free-ports.js';
+export * from './fault-proxy.js';
