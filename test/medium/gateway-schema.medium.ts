@@ -25,6 +25,7 @@ describe('the schema as graphql-js runs it', () => {
   it.each([
     ['Order', 'customer'],
     ['OrderLine', 'product'],
+    ['OrderPlacementLine', 'product'],
     ['CustomerRevenue', 'customer'],
   ])('%s.%s, resolved once per row, stays on the fast path', (type, field) => {
     const schema = gateway.app.get(GraphQLSchemaHost).schema;

@@ -5,7 +5,8 @@ import type { DemoDataSpec } from '@tributary/demo-data';
 import type { GatewayConfig } from '../../apps/gateway/src/gateway.config.js';
 import { catalogService } from '../../apps/catalog/src/catalog-app.module.js';
 import { customersService } from '../../apps/customers/src/customers-app.module.js';
-import { ordersService } from '../../apps/orders/src/orders-app.module.js';
+import { ordersServiceWith } from '../../apps/orders/src/orders-app.module.js';
+import { placementConfigFromEnv } from '../../apps/orders/src/placement/placement.config.js';
 import { reportingServiceWith } from '../../apps/reporting/src/reporting-app.module.js';
 import type { ReportingConfig } from '../../apps/reporting/src/reporting.config.js';
 import { REPORTING_TABLES, type EventSource } from '@tributary/contracts';
@@ -106,8 +107,10 @@ export async function startSystem(
 ): Promise<SystemUnderTest> {
   const databases = new TestDatabases();
   const customers = await listen(customersService, databases, data);
-  const orders = await listen(ordersService, databases, data);
   const catalog = await listen(catalogService, databases, data);
+  // Its order placements call these two services: at their ports, not at the default ones.
+  const placement = placementConfigFromEnv({ CUSTOMERS_URL: url(customers), CATALOG_URL: url(catalog) });
+  const orders = await listen(ordersServiceWith(() => placement), databases, data);
   const reporting = options.reporting ? await startReporting(databases, { customers, orders, catalog }, options.eventBus, options.exports) : undefined;
   const gateways: GatewayUnderTest[] = [];
   const services = { customers: `http://127.0.0.1:${customers.port}`, orders: `http://127.0.0.1:${orders.port}`, catalog: `http://127.0.0.1:${catalog.port}` };
@@ -128,7 +131,8 @@ export async function startSystem(
     close: async () => {
       for (const g of gateways) await g.close();
       for (const relay of Object.values(reporting?.relays ?? {})) await relay.close();
-      for (const service of [customers, orders, catalog, ...(reporting ? [reporting.service] : [])]) await service.close();
+      // Orders first: its placements call the other two.
+      for (const service of [orders, customers, catalog, ...(reporting ? [reporting.service] : [])]) await service.close();
       await databases.dropAll();
       for (const role of reporting?.roles ?? []) await databases.dropRole(role);
     },

@@ -19,6 +19,7 @@ import { downstreamExtensionPlugin, freshnessExtensionPlugin, metricsPlugin, req
 import { HealthController } from './operations/health.controller.js';
 import { MetricsController } from './operations/metrics.controller.js';
 import { OrdersModule } from './orders/orders.module.js';
+import { PlacementsModule } from './placements/placements.module.js';
 import { ReportFreshness } from './reports/report-source.js';
 import { ReportingStatusModule } from './reporting/reporting-status.module.js';
 import { ReportsModule } from './reports/reports.module.js';
@@ -96,6 +97,7 @@ export class GatewayAppModule {
         CustomersModule,
         CatalogModule,
         OrdersModule,
+        PlacementsModule,
         ReportsModule,
         ReportingStatusModule,
         ExportsModule,

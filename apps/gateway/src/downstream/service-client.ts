@@ -39,6 +39,8 @@ export interface DownstreamRequest {
   idempotent: boolean;
   /** The array every 2xx answer of this method carries (`results`, `orders`, …): an answer without it is not the contract's. */
   listField?: string;
+  /** How long the service may hold its answer on purpose (a long poll): added to the attempt's timeout. */
+  waitMs?: number;
 }
 
 const CIRCUIT_STATE_NAMES: Record<CircuitState, string> = {
@@ -63,11 +65,12 @@ export class ServiceClient {
   private readonly resilient: IPolicy;
   private readonly resilientOnce: IPolicy;
   private readonly breaker: CircuitBreakerPolicy;
+  private readonly retries: IPolicy;
 
   constructor(
     readonly service: ClientName,
     baseUrl: string,
-    options: ServiceClientOptions,
+    private readonly options: ServiceClientOptions,
     private readonly metrics: GatewayMetrics,
   ) {
     this.pool = new Pool(baseUrl, { connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
@@ -76,10 +79,10 @@ export class ServiceClient {
       breaker: new ConsecutiveBreaker(options.breakerThreshold),
     }));
     const perAttemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
-    const retries = retry(handleWhen(isTransient), {
+    const retries = (this.retries = retry(handleWhen(isTransient), {
       maxAttempts: options.attempts - 1,
       backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1000 }),
-    });
+    }));
     this.resilient = wrap(retries, breaker, perAttemptTimeout);
     this.resilientOnce = wrap(breaker, perAttemptTimeout);
   }
@@ -91,7 +94,7 @@ export class ServiceClient {
 
   async call<T>(request: DownstreamRequest, stats: DownstreamStats): Promise<T> {
     if (stats.clientGone.aborted) throw this.abandoned();
-    const policy = request.idempotent ? this.resilient : this.resilientOnce;
+    const policy = this.policyOf(request);
     try {
       return await policy.execute(({ signal }) => this.send<T>(request, stats, signal));
     } catch (error) {
@@ -105,6 +108,17 @@ export class ServiceClient {
 
   async close(): Promise<void> {
     await this.pool.close();
+  }
+
+  /**
+   * Retries only when idempotent. A long poll gets its wait on top of the timeout: cut at
+   * the usual timeout it would be retried, and count against the service, while the
+   * service only did what it was asked.
+   */
+  private policyOf(request: DownstreamRequest): IPolicy {
+    if (!request.waitMs) return request.idempotent ? this.resilient : this.resilientOnce;
+    const perAttemptTimeout = timeout(this.options.timeoutMs + request.waitMs, TimeoutStrategy.Aggressive);
+    return request.idempotent ? wrap(this.retries, this.breaker, perAttemptTimeout) : wrap(this.breaker, perAttemptTimeout);
   }
 
   /** A 4xx: the request was refused. A problem document with a code of the contract says what the client did wrong. */

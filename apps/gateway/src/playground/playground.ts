@@ -21,7 +21,7 @@ export const PLAYGROUND_ASSETS_PATH = '/playground';
 
 function page(endpoint: string): string {
   // JSON inside a <script>: escape "<" so no query text can close the tag.
-  const tabs = JSON.stringify(EXAMPLE_TABS.map(({ query }) => ({ query }))).replaceAll('<', '\\u003c');
+  const tabs = JSON.stringify(EXAMPLE_TABS.map(({ query, variables }) => ({ query, variables }))).replaceAll('<', '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
