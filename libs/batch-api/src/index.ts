@@ -8,3 +8,4 @@ export * from './page-token.codec.js';
 export * from './period.util.js';
 export * from './problem-details.filter.js';
 export * from './validation.util.js';
+export * from './contract-audit/index.js';
