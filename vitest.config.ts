@@ -23,6 +23,7 @@ const ALONE = [
   'test/incremental-reads.e2e.ts',
   'test/event-pump-nats.e2e.ts',
   'test/export-resume.e2e.ts',
+  'test/order-placement-crash.e2e.ts',
 ];
 
 export default defineConfig({

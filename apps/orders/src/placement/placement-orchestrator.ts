@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { OrderStatus, PlacementReason, PlacementState, type Currency, type PricedLine, type QuantityLine } from '@tributary/contracts';
 import { OrdersService } from '../orders/orders.service.js';
@@ -206,7 +206,8 @@ export class PlacementOrchestrator implements OnApplicationBootstrap, OnApplicat
   /** The crash tests' hook: a real kill -9 of this process at the chosen point. */
   private crashIf(point: PlacementCrashPoint): void {
     if (this.config.crashAt !== point) return;
-    this.logger.warn(`PLACEMENT_CRASH_AT=${point}: killing this process`);
+    // Written synchronously: the logger's buffered line would die with the process.
+    writeSync(2, `PLACEMENT_CRASH_AT=${point}: killing this process\n`);
     process.kill(process.pid, 'SIGKILL');
   }
 }
