@@ -185,7 +185,7 @@ describe('the defects these found, each as a fixed case', () => {
   it.each([
     ['customers', '/v1/customers/{id}', { name: null }, 'name', 'name must be a string'],
     ['catalog', '/v1/products/{id}', { priceCents: null }, 'priceCents', 'priceCents must be an integer number'],
-    ['orders', '/v1/orders/{id}', { status: null }, 'status', 'status must be one of the following values: PLACED, PAID, SHIPPED, CANCELLED'],
+    ['orders', '/v1/orders/{id}', { status: null }, 'status', 'status must be one of the following values: PENDING, PLACED, PAID, SHIPPED, CANCELLED'],
   ] as const)('PATCH %s with a null where a value is required is a 400 naming %s', async (service, route, body, field, message) => {
     const kind = service === 'catalog' ? 'products' : service;
     const path = route.replace('{id}', ids[kind][0]!);

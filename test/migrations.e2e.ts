@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDatabases } from '@tributary/testing';
 
 const services = [
-  { service: 'customers', schema: 'public', tables: ['customers', 'operations', 'outbox', 'outbox_relay_lease'] },
-  { service: 'orders', schema: 'public', tables: ['operations', 'order_lines', 'orders', 'outbox', 'outbox_relay_lease'] },
-  { service: 'catalog', schema: 'public', tables: ['operations', 'outbox', 'outbox_relay_lease', 'products'] },
+  { service: 'customers', schema: 'public', tables: ['customer_credit', 'customers', 'operations', 'outbox', 'outbox_relay_lease'] },
+  { service: 'orders', schema: 'public', tables: ['operations', 'order_lines', 'order_placements', 'orders', 'outbox', 'outbox_relay_lease'] },
+  { service: 'catalog', schema: 'public', tables: ['operations', 'outbox', 'outbox_relay_lease', 'products', 'stock_levels', 'stock_reservation_lines', 'stock_reservations'] },
   { service: 'reporting', schema: 'reporting_store', tables: ['applied_events', 'customers', 'dead_letters', 'event_progress', 'operations', 'order_lines', 'orders', 'products', 'pump_checkpoints'] },
 ] as const;
 

@@ -1,3 +1,4 @@
+import { PLACEMENT_EVENT_OF } from '@tributary/contracts';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ExportsModule } from '@tributary/exports';
 import { PumpModule } from '@tributary/pump-kit';
@@ -32,7 +33,7 @@ export const ordersService: ServiceDefinition = {
   about: {
     title: 'Tributary orders service',
     description: 'Owns orders and their lines, places orders across the services (POST /v1/orderPlacements), and aggregates orders for reports. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.',
-    events: { source: 'orders', resourceSchema: 'OrderDto' },
+    events: { source: 'orders', resourceSchema: 'OrderDto', schemaOfType: Object.fromEntries(Object.values(PLACEMENT_EVENT_OF).map((type) => [type, 'OrderPlacementDto'])) },
   },
   module: (config) => OrdersAppModule.register(config, placementConfigFromEnv()),
 };

@@ -9,6 +9,8 @@ export interface AsyncApiOptions {
   schemas: Record<string, unknown>;
   /** The component schema of the resource its events carry: `CustomerDto`. */
   resourceSchema: string;
+  /** Event types that carry another schema than `resourceSchema` (the orders service's placement events). */
+  schemaOfType?: Partial<Record<EventType, string>>;
 }
 
 /** The component schemas `name` needs: itself and every schema it refers to. */
@@ -27,7 +29,7 @@ function reachableSchemas(schemas: Record<string, unknown>, name: string, found:
  * envelope of libs/contracts' DomainEvent around the resource schema the service's
  * OpenAPI document already has.
  */
-export function asyncApiDocument({ source, title, bus, schemas, resourceSchema }: AsyncApiOptions): Record<string, unknown> {
+export function asyncApiDocument({ source, title, bus, schemas, resourceSchema, schemaOfType = {} }: AsyncApiOptions): Record<string, unknown> {
   const types: readonly EventType[] = EVENTS_OF_SOURCE[source];
   const envelope = (type: EventType) => ({
     type: 'object',
@@ -39,7 +41,7 @@ export function asyncApiDocument({ source, title, bus, schemas, resourceSchema }
       source: { type: 'string', const: source },
       subject: { type: 'string', description: 'The id of the resource.' },
       occurredAt: { type: 'string', format: 'date-time', description: "When the change was written: the resource's updatedAt." },
-      data: { $ref: `#/components/schemas/${resourceSchema}` },
+      data: { $ref: `#/components/schemas/${schemaOfType[type] ?? resourceSchema}` },
     },
   });
   return {
@@ -70,7 +72,9 @@ export function asyncApiDocument({ source, title, bus, schemas, resourceSchema }
       messages: Object.fromEntries(
         types.map((type) => [type, { name: type, contentType: 'application/json', payload: { $ref: `#/components/schemas/${type}` } }]),
       ),
-      schemas: { ...reachableSchemas(schemas, resourceSchema), ...Object.fromEntries(types.map((type) => [type, envelope(type)])) },
+      schemas: {
+        ...[resourceSchema, ...Object.values(schemaOfType)].reduce((found, name) => reachableSchemas(schemas, name, found), {} as Record<string, unknown>),
+        ...Object.fromEntries(types.map((type) => [type, envelope(type)])) },
     },
   };
 }

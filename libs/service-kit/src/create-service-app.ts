@@ -3,16 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
-import type { EventSource } from '@tributary/contracts';
 import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/core';
-import { asyncApiDocument } from '@tributary/pump-kit';
+import { asyncApiDocument, type AsyncApiOptions } from '@tributary/pump-kit';
 import type { ServiceConfig } from './service.config.js';
 
 export interface ServiceDescription {
   title: string;
   description: string;
   /** The events the service publishes, documented at /asyncapi.json: its name as an event source, and the OpenAPI schema of the resource they carry. */
-  events?: { source: EventSource; resourceSchema: string };
+  events?: Pick<AsyncApiOptions, 'source' | 'resourceSchema' | 'schemaOfType'>;
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type QuantityLine,
 } from '@tributary/contracts';
 import { DomainException } from '@tributary/core';
-import { domainEvent, recordEvent, WRITE_TRANSACTION } from '@tributary/database';
+import { BACKGROUND_SQL, domainEvent, recordEvent, WRITE_TRANSACTION } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { OrdersDatabase } from '../database/orders-database.js';
 import type { Prisma, OrderPlacement as PlacementRow } from '../generated/prisma/client.js';
@@ -94,7 +94,7 @@ export class PlacementStore {
    */
   claimDue(owner: string, limit: number, leaseMs: number, busy: readonly string[]): Promise<PlacementRow[]> {
     return this.db.$queryRawUnsafe<PlacementRow[]>(
-      `UPDATE order_placements SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond'
+      `${BACKGROUND_SQL} UPDATE order_placements SET lease_owner = $1, lease_until = clock_timestamp() + $2 * interval '1 millisecond'
        WHERE id IN (
          SELECT id FROM order_placements
          WHERE state NOT IN (${FINAL_STATES_SQL}) AND next_attempt_at <= clock_timestamp()
