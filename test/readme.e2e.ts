@@ -91,6 +91,14 @@ describe('the README curl examples', () => {
     expect(body.data).toEqual(JSON.parse(await runExample(fromStore!)).data);
   });
 
+  it('the placeOrder example confirms an order at catalog prices, and the one with too many units is rejected with the reason', async () => {
+    const [confirmed, rejected] = ['readme-order-1', 'readme-order-2'].map((key) => examples.find((block) => block.includes(key))!);
+    const placed = JSON.parse(await runExample(confirmed!)).data.orderPlacement;
+    expect(placed).toMatchObject({ state: 'CONFIRMED', reason: null, order: { status: 'PLACED' } });
+    expect(placed.totalCents).toBe(placed.lines.reduce((sum: number, line: { quantity: number; unitPriceCents: number }) => sum + line.quantity * line.unitPriceCents, 0));
+    expect(JSON.parse(await runExample(rejected!)).data.orderPlacement).toMatchObject({ state: 'REJECTED', reason: 'OUT_OF_STOCK', order: { status: 'CANCELLED' } });
+  });
+
   it('reconciliation shows no difference after the pumps ran', async () => {
     // The examples above wrote (a customer, an order's status): the next pump run delivers them.
     await system.reporting!.pumpAll();
