@@ -11,7 +11,7 @@ import { call, listening, PlacementWorld, Placer, type ListeningService } from '
  * with the invariant check over everything placed so far.
  */
 const databases = new TestDatabases();
-const DEADLINE_MS = 6000;
+const DEADLINE_MS = 3000;
 let world: PlacementWorld;
 let orders: ListeningService;
 let placer: Placer;
