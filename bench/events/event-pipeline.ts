@@ -271,7 +271,7 @@ export class EventPipeline {
    */
   async load(seconds: number, writesPerSecond: number, random: () => number): Promise<LoadResult> {
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
-    const ids = async (path: string, field: string) => ((await (await fetch(`${path}?pageSize=1000`)).json()) as Record<string, Array<{ id: string }>>)[field]!.map((row) => row.id);
+    const ids = async (path: string, field: string) => ((await readJsonRetrying(`${path}?pageSize=1000`)) as Record<string, Array<{ id: string }>>)[field]!.map((row) => row.id);
     const customers = await ids(`${this.services.customers.url}/v1/customers`, 'customers');
     const products = await ids(`${this.services.catalog.url}/v1/products`, 'products');
     const orders = await ids(`${this.services.orders.url}/v1/orders`, 'orders');
@@ -361,5 +361,21 @@ export class EventPipeline {
     await this.natsConnection?.close().catch(() => undefined);
     await Promise.all([...SERVICES.map((service) => this.services[service].stop()), this.reporting.stop()]);
     await this.nats?.kill();
+  }
+}
+
+/**
+ * A read of the harness's own set-up, tried up to three times: once in CI the first read
+ * after the services restarted under NATS lost its connection mid-answer ("other side
+ * closed"), which failed the fault test before any fault was injected.
+ */
+async function readJsonRetrying(url: string, attempts = 3): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await (await fetch(url, { signal: AbortSignal.timeout(10_000) })).json();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
   }
 }
