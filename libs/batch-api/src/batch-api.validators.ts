@@ -1,8 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsNotEmpty, IsString, MaxLength, Min, ValidateBy, ValidateIf } from 'class-validator';
-import { MAX_BATCH_SIZE, MAX_ID_LENGTH } from '@tributary/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
+import { MAX_BATCH_SIZE, MAX_ID_LENGTH, ORDER_LIMITS, type QuantityLine } from '@tributary/contracts';
 
 /** One entity id: a non-empty string of at most MAX_ID_LENGTH characters. */
 export function IsEntityId(options: { description?: string } = {}) {
@@ -69,4 +69,28 @@ export function IsOptionalCount(options: { description: string; default?: number
     IsInt({ message: '$property must be an integer' }),
     Min(0),
   );
+}
+
+/** The lines of an order, or of what is reserved or placed for one: 1 to ORDER_LIMITS.linesPerOrder, each validated as `line`. */
+export function IsOrderLines(line: () => new () => object, options: { description?: string } = {}) {
+  return applyDecorators(
+    ApiProperty({ type: () => [line()], minItems: 1, maxItems: ORDER_LIMITS.linesPerOrder, ...options }),
+    IsArray(),
+    ArrayMinSize(1),
+    ArrayMaxSize(ORDER_LIMITS.linesPerOrder),
+    ValidateNested({ each: true }),
+    Type(line),
+  );
+}
+
+/** A product and a quantity of it, within the order limits: a line to reserve or to place, and the start of an order's line. */
+export class QuantityLineDto implements QuantityLine {
+  @IsEntityId()
+  productId!: string;
+
+  @ApiProperty({ minimum: 1, maximum: ORDER_LIMITS.quantity })
+  @IsInt()
+  @Min(1)
+  @Max(ORDER_LIMITS.quantity)
+  quantity!: number;
 }

@@ -1,12 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Max, Min, ValidateNested } from 'class-validator';
-import { IsEntityId, IsEntityIdBatch } from '@tributary/batch-api';
+import { IsInt, Max, Min } from 'class-validator';
+import { IsEntityId, IsEntityIdBatch, IsOrderLines, QuantityLineDto } from '@tributary/batch-api';
 import {
-  ORDER_LIMITS,
   RESERVATION_STATES,
   ReservationRefusal,
-  type QuantityLine,
   type SameFields,
   type StockCount,
   type StockLevel,
@@ -17,27 +14,11 @@ import {
 /** Stock counts stay below 2^31 (an int column) with room for every reservation to come back. */
 export const MAX_STOCK_ON_HAND = 1_000_000_000;
 
-export class QuantityLineDto implements QuantityLine {
-  @IsEntityId()
-  productId!: string;
-
-  @ApiProperty({ minimum: 1, maximum: ORDER_LIMITS.quantity })
-  @IsInt()
-  @Min(1)
-  @Max(ORDER_LIMITS.quantity)
-  quantity!: number;
-}
-
 export class StockReservationRequestDto implements StockReservationRequest {
   @IsEntityId({ description: "The caller's id for this reservation: repeating the request with it returns the first answer." })
   reservationId!: string;
 
-  @ApiProperty({ type: [QuantityLineDto], minItems: 1, maxItems: ORDER_LIMITS.linesPerOrder })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(ORDER_LIMITS.linesPerOrder)
-  @ValidateNested({ each: true })
-  @Type(() => QuantityLineDto)
+  @IsOrderLines(() => QuantityLineDto)
   lines!: QuantityLineDto[];
 }
 

@@ -1,11 +1,9 @@
 import { ApiProperty, PartialType, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, Max, Min, ValidateNested } from 'class-validator';
-import { IsEntityId, IsEntityIdBatch, IsOptionalInstant, IsOptionalNotNull, ListQueryDto } from '@tributary/batch-api';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { IsEntityId, IsEntityIdBatch, IsOptionalInstant, IsOptionalNotNull, IsOrderLines, ListQueryDto, QuantityLineDto } from '@tributary/batch-api';
 import {
   CURRENCIES,
   MAX_PRICE_CENTS,
-  ORDER_LIMITS,
   ORDER_STATUSES,
   OrderStatus,
   type Currency,
@@ -69,16 +67,7 @@ export function toOrderDto(row: OrderWithLines): Order {
   };
 }
 
-export class CreateOrderLineDto implements OrderLineInput {
-  @IsEntityId()
-  productId!: string;
-
-  @ApiProperty({ minimum: 1, maximum: ORDER_LIMITS.quantity })
-  @IsInt()
-  @Min(1)
-  @Max(ORDER_LIMITS.quantity)
-  quantity!: number;
-
+export class CreateOrderLineDto extends QuantityLineDto implements OrderLineInput {
   @ApiProperty({ minimum: 0, maximum: MAX_PRICE_CENTS })
   @IsInt()
   @Min(0)
@@ -102,12 +91,7 @@ export class CreateOrderDto implements OrderInput {
   @IsIn(CURRENCIES)
   currency!: Currency;
 
-  @ApiProperty({ type: [CreateOrderLineDto], minItems: 1, maxItems: ORDER_LIMITS.linesPerOrder })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(ORDER_LIMITS.linesPerOrder)
-  @ValidateNested({ each: true })
-  @Type(() => CreateOrderLineDto)
+  @IsOrderLines(() => CreateOrderLineDto)
   lines!: CreateOrderLineDto[];
 }
 

@@ -1,30 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { IsEntityId } from '@tributary/batch-api';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsEntityId, IsOrderLines, QuantityLineDto } from '@tributary/batch-api';
 import {
   CURRENCIES,
-  ORDER_LIMITS,
   PLACEMENT_LIMITS,
   PLACEMENT_STATES,
   PlacementReason,
   type Currency,
   type OrderPlacement,
   type OrderPlacementRequest,
-  type QuantityLine,
   type SameFields,
 } from '@tributary/contracts';
-
-export class PlacementLineDto implements QuantityLine {
-  @IsEntityId()
-  productId!: string;
-
-  @ApiProperty({ minimum: 1, maximum: ORDER_LIMITS.quantity })
-  @IsInt()
-  @Min(1)
-  @Max(ORDER_LIMITS.quantity)
-  quantity!: number;
-}
 
 export class OrderPlacementRequestDto implements OrderPlacementRequest {
   @ApiProperty({
@@ -45,16 +32,11 @@ export class OrderPlacementRequestDto implements OrderPlacementRequest {
   @IsIn(CURRENCIES)
   currency!: Currency;
 
-  @ApiProperty({ type: [PlacementLineDto], minItems: 1, maxItems: ORDER_LIMITS.linesPerOrder, description: 'Products and quantities; prices come from the catalog.' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(ORDER_LIMITS.linesPerOrder)
-  @ValidateNested({ each: true })
-  @Type(() => PlacementLineDto)
-  lines!: PlacementLineDto[];
+  @IsOrderLines(() => QuantityLineDto, { description: 'Products and quantities; prices come from the catalog.' })
+  lines!: QuantityLineDto[];
 }
 
-class PlacementLineStateDto extends PlacementLineDto {
+class PlacementLineStateDto extends QuantityLineDto {
   @ApiProperty({ required: false, description: "The catalog's price of one unit, once the placement priced the line." })
   unitPriceCents?: number;
 }
