@@ -12,6 +12,7 @@ import { DownstreamModule } from './downstream/downstream.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { LoadersFactory } from './loaders/request-loaders.js';
+import { RateLimitModule } from './limits/rate-limit.module.js';
 import { GatewayMetrics } from './operations/gateway-metrics.js';
 import { formatGraphQLError } from './operations/graphql-errors.js';
 import { compiledExecutionPlugin } from './operations/compiled-execution.plugin.js';
@@ -51,6 +52,7 @@ export class GatewayAppModule {
       module: GatewayAppModule,
       imports: [
         DownstreamModule.forRoot(config),
+        RateLimitModule.forRoot(config.rateLimit),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           inject: [LoadersFactory, GatewayMetrics],

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, integerFromEnv, logSettingsFromEnv, switchFromEnv, type Env, type LogSettings } from '@tributary/core';
 import { DOWNSTREAM_NAMES, DOWNSTREAM_SERVICES, type DownstreamName } from './downstream/downstream-services.js';
+import { rateLimitConfigFromEnv, type RateLimitConfig } from './limits/rate-limit.config.js';
 
 /** Everything the gateway reads from its environment, validated once at boot. */
 export interface GatewayConfig extends LogSettings {
@@ -22,6 +23,8 @@ export interface GatewayConfig extends LogSettings {
   /** Consecutive failures that open a service's circuit, and how long it stays open. */
   breakerThreshold: number;
   breakerHalfOpenAfterMs: number;
+  /** Requests per client, a token bucket shared in Redis or kept in memory (see rateLimitConfigFromEnv); null: RATE_LIMIT=off. */
+  rateLimit: RateLimitConfig | null;
   /** Introspection and the playground; off in production. */
   development: boolean;
   /** HMAC secret of connection cursors. Set it to the same value on every gateway replica. */
@@ -56,6 +59,7 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
     downstreamAttempts: integerFromEnv(env, 'DOWNSTREAM_ATTEMPTS', 3, 1, 10),
     breakerThreshold: integerFromEnv(env, 'BREAKER_THRESHOLD', 5, 1, 1000),
     breakerHalfOpenAfterMs: integerFromEnv(env, 'BREAKER_HALF_OPEN_AFTER_MS', 5000, 10, 600_000),
+    rateLimit: rateLimitConfigFromEnv(env),
     development: env.NODE_ENV !== 'production',
     // Without a configured secret, cursors are valid until this process restarts.
     cursorSecret: cursorSecret ?? randomBytes(32).toString('base64url'),

@@ -87,11 +87,20 @@ export class RedisBucketStore implements BucketStore {
     });
   }
 
-  /** Resolves once connected, or after one failed attempt (the local buckets answer meanwhile, and the client keeps reconnecting). */
-  connected(): Promise<boolean> {
+  /**
+   * Resolves once connected, or after one failed attempt or `withinMs` (a server that
+   * accepts and never answers): the local buckets answer meanwhile, and the client keeps
+   * reconnecting.
+   */
+  connected(withinMs = 2000): Promise<boolean> {
     if (this.redis.status === 'ready') return Promise.resolve(true);
     return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.fellBack(new Error(`not connected within ${withinMs} ms`));
+        done(false);
+      }, withinMs);
       const done = (ready: boolean) => {
+        clearTimeout(timer);
         this.redis.off('ready', onReady);
         this.redis.off('error', onError);
         this.redis.off('end', onError);
