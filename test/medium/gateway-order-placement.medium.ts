@@ -110,7 +110,7 @@ describe('placeOrder', () => {
   ])("the orders service's %i %s is %s, sent once", async (status, problemCode, code, violations) => {
     fakes.orders.on('POST', '/v1/orderPlacements', problemAnswer(status, problemCode, 'refused by the orders service', violations));
     const response = await graphql(gateway, PLACE, { input });
-    expect(response.body.data).toBeNull();
+    expect(response.body.data).toEqual({ placeOrder: null });
     expect(response.body.errors).toEqual([
       {
         message: 'orders: refused by the orders service',
@@ -133,7 +133,7 @@ describe('placeOrder', () => {
     ['an empty customer id', { customerId: '' }, 'customerId', 'customerId should not be empty'],
   ])('%s is BAD_USER_INPUT naming the field and its limit, and reaches no service', async (_, change, field, message) => {
     const response = await graphql(gateway, PLACE, { input: { ...input, ...change } });
-    expect(response.body.data).toBeNull();
+    expect(response.body.data).toEqual({ placeOrder: null });
     expect(response.body.errors).toEqual([expect.objectContaining({ message, extensions: { code: 'BAD_USER_INPUT', errors: [{ field, message }] } })]);
     expect(fakes.orders.calls).toEqual([]);
   });

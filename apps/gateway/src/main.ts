@@ -5,7 +5,13 @@ import { gatewayConfigFromEnv } from './gateway.config.js';
 
 const config = gatewayConfigFromEnv();
 const app = await createGatewayApp(config);
+const log = new Logger('gateway');
+if (config.auth.mode === 'open') {
+  log.warn('authentication: development mode, requests without a credential are served with every role; a credential that is sent is checked (npm run apikey -- create --role reporter --name me). NODE_ENV=production or GATEWAY_AUTH=required closes it.');
+} else {
+  log.log(`authentication: required (API keys in ${config.auth.apiKeysFile}${config.auth.jwt ? `, JWTs from ${config.auth.jwt.issuer}` : ''})`);
+}
 await app.listen(config.port, '0.0.0.0');
-new Logger('gateway').log(
+log.log(
   `gateway listening on http://localhost:${config.port}${GRAPHQL_PATH}${config.development ? ' (playground: open it in a browser)' : ''}; batching ${config.batching ? 'on' : 'off'}`,
 );

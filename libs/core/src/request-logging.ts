@@ -1,15 +1,16 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { LogSettings } from './env.util.js';
 
-/** One pino logger per app: JSON lines, or readable ones for people watching `npm start`. */
-export function createAppLogger(name: string, { logLevel, logFormat }: LogSettings): Logger {
-  return pino({
-    name,
-    level: logLevel,
-    ...(logFormat === 'pretty' ? { transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
-  });
+/**
+ * One pino logger per app: JSON lines, or readable ones for people watching `npm start`.
+ * A destination other than stdout is for tests that read what an app logs.
+ */
+export function createAppLogger(name: string, { logLevel, logFormat }: LogSettings, destination?: DestinationStream): Logger {
+  const options = { name, level: logLevel };
+  if (destination) return pino(options, destination);
+  return pino({ ...options, ...(logFormat === 'pretty' ? { transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } } } : {}) });
 }
 
 /**

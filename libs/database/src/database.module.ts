@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { Logger, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { DatabaseHandle, type DatabaseLocation } from './database-handle.js';
 import { applyMigrations } from './migrations.js';
-import { projectPath } from './project-path.util.js';
+import { projectPath } from '@tributary/core';
 import { DATABASE_HANDLE, SERVICE_DATABASE } from './prisma.service.js';
 
 /**

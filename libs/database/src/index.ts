@@ -3,7 +3,7 @@ export * from './database-handle.js';
 export * from './database.module.js';
 export * from './migrations.js';
 export * from './prisma.service.js';
-export * from './project-path.util.js';
+export { projectPath } from '@tributary/core';
 export * from './unique-violation.util.js';
 export * from './write-horizon.js';
 export * from './outbox.js';

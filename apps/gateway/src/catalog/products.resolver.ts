@@ -10,7 +10,7 @@ export class ProductsResolver {
     return loaders.productById.load(id);
   }
 
-  @Query(() => [Product], { nullable: 'items', description: 'Products by id: one entry per id, in order, null where none exists.' })
+  @Query(() => [Product], { nullable: 'itemsAndList', description: 'Products by id: one entry per id, in order, null where none exists.' })
   products(@Args() { ids }: IdsArgs, @Loaders() loaders: RequestLoaders) {
     return loaders.productById.loadMany(ids);
   }

@@ -15,12 +15,12 @@ export class CustomersResolver {
     return loaders.customerById.load(id);
   }
 
-  @Query(() => [Customer], { nullable: 'items', description: 'Customers by id: one entry per id, in order, null where none exists.' })
+  @Query(() => [Customer], { nullable: 'itemsAndList', description: 'Customers by id: one entry per id, in order, null where none exists.' })
   customers(@Args() { ids }: IdsArgs, @Loaders() loaders: RequestLoaders) {
     return loaders.customerById.loadMany(ids);
   }
 
-  @Query(() => CustomerConnection, { description: 'Every customer, in the order of their last change.' })
+  @Query(() => CustomerConnection, { nullable: true, description: 'Every customer, in the order of their last change.' })
   allCustomers(@Args() args: ConnectionArgs, @RequestStats() stats: DownstreamStats) {
     return this.query.allCustomers(args, stats);
   }

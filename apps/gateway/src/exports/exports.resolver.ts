@@ -16,7 +16,7 @@ const toModel = (operation: ExportOperation): ExportOperationModel => ({ ...oper
 export class ExportsResolver {
   constructor(private readonly downstream: Downstream) {}
 
-  @Mutation(() => ExportOperationModel, { description: 'Starts an export of a reporting_v1 dataset; follow it with export(id).' })
+  @Mutation(() => ExportOperationModel, { nullable: true, description: 'Starts an export of a reporting_v1 dataset; follow it with export(id).' })
   async startExport(@Args('input') input: StartExportInput, @Context() context: GatewayContext): Promise<ExportOperationModel> {
     const { filters, ...rest } = input;
     const request: ExportRequest = {
@@ -26,12 +26,12 @@ export class ExportsResolver {
     return toModel(await this.store().startExport(JSON.parse(JSON.stringify(request)) as ExportRequest, context.downstream));
   }
 
-  @Query(() => ExportOperationModel, { description: 'An export: its progress while it runs, then its files or its error.' })
+  @Query(() => ExportOperationModel, { nullable: true, description: 'An export: its progress while it runs, then its files or its error.' })
   async export(@Args('id', { type: () => ID }) id: string, @Context() context: GatewayContext): Promise<ExportOperationModel> {
     return toModel(await this.store().operation(id, context.downstream));
   }
 
-  @Query(() => ExportOperationPageModel, { description: 'Exports, newest first.' })
+  @Query(() => ExportOperationPageModel, { nullable: true, description: 'Exports, newest first.' })
   async exports(
     @Context() context: GatewayContext,
     @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
@@ -43,7 +43,7 @@ export class ExportsResolver {
     return { nodes: page.operations.map(toModel), endCursor: page.nextPageToken ?? null, hasNextPage: page.nextPageToken !== undefined };
   }
 
-  @Mutation(() => ExportOperationModel, { description: 'Cancels an export: at once when queued, after its current page when running; its files are removed.' })
+  @Mutation(() => ExportOperationModel, { nullable: true, description: 'Cancels an export: at once when queued, after its current page when running; its files are removed.' })
   async cancelExport(@Args('id', { type: () => ID }) id: string, @Context() context: GatewayContext): Promise<ExportOperationModel> {
     return toModel(await this.store().cancelExport(id, context.downstream));
   }

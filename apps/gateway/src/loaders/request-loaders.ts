@@ -1,3 +1,4 @@
+import type { Principal } from '../auth/principal.js';
 import { createParamDecorator, Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { alignByIds } from '@tributary/core';
@@ -28,6 +29,8 @@ export interface GatewayContext {
   downstream: DownstreamStats;
   /** Which source served each report: `extensions.freshness`. */
   freshness: ReportFreshness;
+  /** Who asked: set by the authentication middleware on every request it lets through. */
+  principal?: Principal;
 }
 
 /** A batchGet result as a value per key: the resource, or null where it does not exist. */

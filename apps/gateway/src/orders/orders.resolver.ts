@@ -11,7 +11,7 @@ import { OrdersQueryService } from './orders-query.service.js';
 export class OrdersResolver {
   constructor(private readonly query: OrdersQueryService) {}
 
-  @Query(() => OrderConnection, { description: 'Orders in the order of their last change, filtered.' })
+  @Query(() => OrderConnection, { nullable: true, description: 'Orders in the order of their last change, filtered.' })
   async orders(@Args() { first, after, filter }: OrdersArgs, @RequestStats() stats: DownstreamStats, @Loaders() loaders: RequestLoaders, @Info() info: GraphQLResolveInfo) {
     const connection = await this.query.orders({ first, after }, filter ?? {}, stats);
     await attachOrderRelations(

@@ -26,6 +26,7 @@ export class OrderPlacementsResolver {
   constructor(private readonly downstream: Downstream) {}
 
   @Mutation(() => OrderPlacement, {
+    nullable: true,
     description:
       "Places an order across the services. Prices come from the catalog, never from the input. Answers at once, in REQUESTED; follow it with orderPlacement(id, waitSeconds). " +
       'The placement checks the customer and its credit at catalog prices (the order then exists, PENDING), reserves the units, then sells them: CONFIRMED, the order PLACED. ' +

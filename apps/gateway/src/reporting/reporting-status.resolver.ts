@@ -7,7 +7,7 @@ import { ReportingStatusService } from './reporting-status.service.js';
 export class ReportingStatusResolver {
   constructor(private readonly status: ReportingStatusService) {}
 
-  @Query(() => ReportingStatus, { description: 'The reporting store: freshness and reconciliation per table.' })
+  @Query(() => ReportingStatus, { nullable: true, description: 'The reporting store: freshness and reconciliation per table.' })
   reporting(): ReportingStatus {
     return {};
   }

@@ -12,7 +12,7 @@ import { ReportsService } from './reports.service.js';
 export class ReportsResolver {
   constructor(private readonly service: ReportsService) {}
 
-  @Query(() => Reports, { description: 'Report queries: from the reporting store or live (each takes `source`); `extensions.freshness` says which served each.' })
+  @Query(() => Reports, { nullable: true, description: 'Report queries: from the reporting store or live (each takes `source`); `extensions.freshness` says which served each.' })
   reports(): Reports {
     return {};
   }
