@@ -24,7 +24,7 @@ export function applyAccessList(schema: GraphQLSchema, audit: AuditLog): GraphQL
       const access = ACCESS_LIST[coordinate];
       if (!access) throw new Error(`${coordinate} has no line in ACCESS_LIST (apps/gateway/src/auth/access-list.ts): say which roles may use it`);
       field.description = `${field.description ?? ''}\n\nRoles: ${rolesOf(access).join(', ')}.`.trim();
-      field.resolve = guarded(coordinate, access, access.audit === 'field' ? audited(coordinate, resolverOf(field), audit) : resolverOf(field));
+      field.resolve = guarded(coordinate, access, access.audit === 'field' ? audited(coordinate, resolverOf(field), audit) : resolverOf(field), audit);
       if (access.audit === 'children') {
         const returned = objectTypeOf(field.type);
         if (!returned) throw new Error(`${coordinate} audits its children but returns ${String(field.type)}, which has no fields`);
@@ -54,10 +54,13 @@ function objectTypeOf(type: GraphQLOutputType): GraphQLObjectType | null {
 
 const resolverOf = (field: GraphQLField<unknown, unknown>) => (field.resolve ?? defaultFieldResolver) as Resolver;
 
-function guarded(coordinate: string, access: FieldAccess, resolve: Resolver): Resolver {
+function guarded(coordinate: string, access: FieldAccess, resolve: Resolver, audit: AuditLog): Resolver {
   return (source, args, context, info) => {
-    const roles = context.principal?.roles ?? [];
+    const { principal } = context;
+    const roles = principal?.roles ?? [];
     if (!mayUse(roles, access)) {
+      // A refused attempt at a report, an export or a placement is worth a line too.
+      if (principal && access.audit) audit.record({ principal, field: coordinate, args, outcome: 'FORBIDDEN' });
       throw new GraphQLError(`${coordinate} needs the role ${rolesOf(access).join(' or ')}; this credential has ${roles.join(', ') || 'none'}`, {
         extensions: { code: 'FORBIDDEN', requiredRoles: rolesOf(access) },
       });
