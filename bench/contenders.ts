@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DatabaseLocation } from '@tributary/database';
 import { databaseEnv, SERVICES, serviceDatabaseEnv, type SeededDataSet, type ServiceName } from './data-sets.js';
 import { freePorts, startProcess, waitUntilIdle, type RunningProcess } from './processes.js';
@@ -65,10 +66,13 @@ export const statementLogOf = (dir: string, contender: ContenderName, process: s
 
 type Start = (name: string, script: string, portVariable: string, port: number, env: Record<string, string>) => Promise<RunningProcess>;
 
+/** The gateways run in production mode, which needs a service credential: every process of a run shares this secret, so the services check it. */
+const SERVICE_TOKEN_SECRET = randomBytes(32).toString('base64url');
+
 function processStarter(contender: ContenderName, started: RunningProcess[], options: ContenderOptions): Start {
   return async (name, script, portVariable, port, env) => {
     const log: Record<string, string> = options.statementLogDir ? { SQL_STATEMENT_LOG: statementLogOf(options.statementLogDir, contender, name) } : {};
-    const process = await startProcess(name, script, portVariable, { ...env, ...log }, NODE_FLAGS, port);
+    const process = await startProcess(name, script, portVariable, { SERVICE_TOKEN_SECRET, ...env, ...log }, NODE_FLAGS, port);
     started.push(process);
     return process;
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, integerFromEnv, logSettingsFromEnv, switchFromEnv, type Env, type LogSettings } from '@tributary/core';
+import { ConfigError, integerFromEnv, logSettingsFromEnv, serviceCredentialSettingsFromEnv, switchFromEnv, type Env, type LogSettings, type ServiceCredentialSettings } from '@tributary/core';
 import { DOWNSTREAM_NAMES, DOWNSTREAM_SERVICES, type DownstreamName } from './downstream/downstream-services.js';
 import { rateLimitConfigFromEnv, type RateLimitConfig } from './limits/rate-limit.config.js';
 
@@ -29,6 +29,8 @@ export interface GatewayConfig extends LogSettings {
   development: boolean;
   /** HMAC secret of connection cursors. Set it to the same value on every gateway replica. */
   cursorSecret: string;
+  /** `SERVICE_TOKEN_SECRET`: the credential the gateway's calls to the services carry (required in production). */
+  serviceCredential: ServiceCredentialSettings;
 }
 
 function url(env: Env, name: string, fallback: string): string {
@@ -48,6 +50,7 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
   const services = Object.fromEntries(DOWNSTREAM_NAMES.map((service) => [service, url(env, `${service.toUpperCase()}_URL`, DOWNSTREAM_SERVICES[service])])) as Record<DownstreamName, string>;
   const cursorSecret = env.CURSOR_SECRET;
   if (cursorSecret !== undefined && cursorSecret.length < 16) throw new ConfigError('CURSOR_SECRET must have at least 16 characters');
+  if (env.NODE_ENV === 'production' && !env.SERVICE_TOKEN_SECRET) throw new ConfigError('NODE_ENV=production needs SERVICE_TOKEN_SECRET (the service credential, shared with the services)');
   return {
     port: integerFromEnv(env, 'GATEWAY_PORT', 4000, 0, 65535),
     services,
@@ -63,6 +66,7 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
     development: env.NODE_ENV !== 'production',
     // Without a configured secret, cursors are valid until this process restarts.
     cursorSecret: cursorSecret ?? randomBytes(32).toString('base64url'),
+    serviceCredential: serviceCredentialSettingsFromEnv(env),
     ...logSettingsFromEnv(env),
   };
 }

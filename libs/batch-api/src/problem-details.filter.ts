@@ -21,6 +21,8 @@ export function httpStatusOf(code: ProblemCode): number {
       return HttpStatus.SERVICE_UNAVAILABLE;
     case ProblemCode.internal:
       return HttpStatus.INTERNAL_SERVER_ERROR;
+    case ProblemCode.unauthenticated:
+      return HttpStatus.UNAUTHORIZED;
     default:
       return assertUnreachable(code, 'problem code');
   }
@@ -28,6 +30,7 @@ export function httpStatusOf(code: ProblemCode): number {
 
 const titleOfStatus: Record<number, string> = {
   400: 'Bad Request',
+  401: 'Unauthorized',
   404: 'Not Found',
   405: 'Method Not Allowed',
   409: 'Conflict',

@@ -13,6 +13,8 @@ export const ProblemCode = {
   /** The reporting store lags more than the caller accepts. */
   staleData: 'STALE_DATA',
   internal: 'INTERNAL',
+  /** The call carries no service credential where one is required (production), or one that is not valid. */
+  unauthenticated: 'UNAUTHENTICATED',
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];
 

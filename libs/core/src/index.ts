@@ -3,5 +3,7 @@ export * from './assert-unreachable.util.js';
 export * from './domain.exception.js';
 export * from './env.util.js';
 export * from './json.util.js';
+export * from './project-path.util.js';
 export * from './request-logging.js';
+export * from './service-credential.js';
 export * from './signed-token.codec.js';

@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown, type Provider, type Type } from '@nestjs/common';
 import type { EventSource } from '@tributary/contracts';
+import { SERVICE_CREDENTIAL, type ServiceCredential } from '@tributary/core';
 import { SERVICE_DATABASE } from '@tributary/database';
 import { NatsEventPublisher, OutboxRelay, StoreEventPublisher, type EventPublisher, type OutboxDatabase } from './outbox-relay.js';
 import { OutboxRelayLoop } from './outbox-relay-loop.js';
@@ -48,11 +49,17 @@ export class PumpModule {
       ...sources,
       { provide: PUMP_CONFIG, useValue: config },
       { provide: PUMP_SOURCES, useFactory: (...instances: PumpSource[]) => instances, inject: sources },
-      { provide: PumpScheduler, useFactory: (instances: PumpSource[]) => new PumpScheduler(instances, config), inject: [PUMP_SOURCES] },
+      // The service's credential (SERVICE_CREDENTIAL, from ServiceKitModule) on every delivery to the store.
+      {
+        provide: PumpScheduler,
+        useFactory: (instances: PumpSource[], credential: ServiceCredential | null) => new PumpScheduler(instances, config, new ReportingStoreClient(config.reportingUrl, credential)),
+        inject: [PUMP_SOURCES, SERVICE_CREDENTIAL],
+      },
       {
         provide: EVENT_PUBLISHER,
-        useFactory: (): EventPublisher =>
-          events.bus.natsUrl ? new NatsEventPublisher({ ...events.bus, natsUrl: events.bus.natsUrl }, service) : new StoreEventPublisher(new ReportingStoreClient(config.reportingUrl)),
+        useFactory: (credential: ServiceCredential | null): EventPublisher =>
+          events.bus.natsUrl ? new NatsEventPublisher({ ...events.bus, natsUrl: events.bus.natsUrl }, service) : new StoreEventPublisher(new ReportingStoreClient(config.reportingUrl, credential)),
+        inject: [SERVICE_CREDENTIAL],
       },
       { provide: OutboxRelay, useFactory: (db: OutboxDatabase, publisher: EventPublisher) => new OutboxRelay(db, publisher, events), inject: [SERVICE_DATABASE, EVENT_PUBLISHER] },
       { provide: OutboxRelayLoop, useFactory: (relay: OutboxRelay) => new OutboxRelayLoop(relay, events.intervalMs, events.batchSize), inject: [OutboxRelay] },

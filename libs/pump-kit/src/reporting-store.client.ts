@@ -1,4 +1,5 @@
 import type { EventsApplied, PumpBatch, PumpBatchResult, PumpCheckpoint, ReportingTable } from '@tributary/contracts';
+import { withServiceCredential, type ServiceCredential } from '@tributary/core';
 
 /** Where a pump delivers: the reporting app's ingest endpoints. */
 export interface ReportingStoreTarget {
@@ -11,11 +12,13 @@ export class ReportingStoreError extends Error {}
 /**
  * The reporting app over HTTP. A pump never opens the store's database itself: on the
  * embedded default it is a PGlite open in the reporting process, and on PostgreSQL the
- * reporting app applies each batch under that pump's own role.
+ * reporting app applies each batch under that pump's own role. Each call carries the
+ * service's credential, when it has one (always in production).
  */
 export class ReportingStoreClient implements ReportingStoreTarget {
   constructor(
     private readonly baseUrl: string,
+    private readonly credential: ServiceCredential | null = null,
     private readonly timeoutMs = 60_000,
   ) {}
 
@@ -54,7 +57,7 @@ export class ReportingStoreClient implements ReportingStoreTarget {
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: json === undefined ? {} : { 'content-type': 'application/json' },
+        headers: await withServiceCredential(this.credential, json === undefined ? {} : { 'content-type': 'application/json' }),
         body: json,
         signal: AbortSignal.timeout(this.timeoutMs),
       });

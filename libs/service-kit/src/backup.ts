@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PGlite } from '@electric-sql/pglite';
 import type { ReportingTable } from '@tributary/contracts';
+import { serviceCredentialOf, withServiceCredential } from '@tributary/core';
 import { dumpEmbedded, dumpPostgres, readManifest, restoreToScratch, SERVICE_DATABASE, writeManifest, type BackupManifest, type ServiceDatabase } from '@tributary/database';
 import { loadFromBackup, PUMP_SOURCES, ReportingStoreClient, type PumpSource } from '@tributary/pump-kit';
 import { configOf, isListening, type ServiceDefinition } from './run-service.js';
@@ -53,7 +54,7 @@ export async function runBackup(definition: ServiceDefinition, args: string[]): 
     taken = { format: 'pg_dump', xidHorizon, committedBefore: committedBefore.toISOString() };
   } else if (await isListening(config.port)) {
     console.log(`${definition.service}: the running service copies its embedded database (port ${config.port}) …`);
-    const response = await fetch(`http://127.0.0.1:${config.port}/v1/backup`);
+    const response = await fetch(`http://127.0.0.1:${config.port}/v1/backup`, { headers: await withServiceCredential(serviceCredentialOf(config.serviceCredential, `${definition.service}-backup`)) });
     if (!response.ok) throw new Error(`the ${definition.service} service answered GET /v1/backup with ${response.status}: ${await response.text()}`);
     writeFileSync(values.out, Buffer.from(await response.arrayBuffer()));
     taken = { format: 'pglite-datadir', xidHorizon: response.headers.get(HORIZON_HEADER)!, committedBefore: response.headers.get(COMMITTED_BEFORE_HEADER)! };
@@ -92,7 +93,7 @@ export async function runBackupPump(definition: ServiceDefinition, args: string[
     const scratchConfig = { ...config, database: scratch.location, logLevel: 'warn' as const, seedOnStart: false, pump: { ...config.pump, scheduled: false } };
     const app = await NestFactory.createApplicationContext(definition.module(scratchConfig), { logger: ['error', 'warn'] });
     try {
-      const store = new ReportingStoreClient(config.pump.reportingUrl);
+      const store = new ReportingStoreClient(config.pump.reportingUrl, serviceCredentialOf(config.serviceCredential, `${definition.service}-backup`));
       for (const source of app.get<PumpSource[]>(PUMP_SOURCES)) {
         const { count: total } = await source.checksum('18446744073709551615');
         let shown = -1;

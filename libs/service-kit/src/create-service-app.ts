@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
 import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/core';
 import { asyncApiDocument, type AsyncApiOptions } from '@tributary/pump-kit';
+import { serviceCredentialMiddleware } from './service-credential.middleware.js';
 import type { ServiceConfig } from './service.config.js';
 
 export interface ServiceDescription {
@@ -16,7 +17,8 @@ export interface ServiceDescription {
 
 /**
  * Builds a service exactly as it runs in production, for main.ts and for tests alike:
- * JSON bodies up to the configured limit, the strict validation pipe, problem+json
+ * a service credential on every call but /health (required in production, checked
+ * when sent in development), JSON bodies up to the configured limit, the strict validation pipe, problem+json
  * errors, OpenAPI at /openapi.json with its docs page at /docs, the AsyncAPI document of
  * its events at /asyncapi.json, graceful shutdown.
  */
@@ -24,6 +26,8 @@ export async function createServiceApp(module: DynamicModule, config: ServiceCon
   const logger = createAppLogger(config.service, config);
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: new PinoNestLogger(logger), bodyParser: false });
   app.use(requestLogging(logger));
+  // Before the body parser: a call without a valid credential costs no more than its headers.
+  app.use(serviceCredentialMiddleware(config.serviceCredential, logger));
   app.useBodyParser('json', { limit: config.bodyLimitBytes, type: ['application/json', 'application/*+json'] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());

@@ -19,4 +19,11 @@ describe('serviceConfigFromEnv', () => {
   ])('refuses %j at boot, naming the variable', (env, message) => {
     expect(() => serviceConfigFromEnv('orders', 4002, env)).toThrow(message);
   });
+
+  it('refuses production mode without its secrets, naming each one missing, and runs with them', () => {
+    expect(() => serviceConfigFromEnv('orders', 4002, { NODE_ENV: 'production' })).toThrow(/NODE_ENV=production: the orders service needs SERVICE_TOKEN_SECRET \(.+\) and PAGE_TOKEN_SECRET \(.+\)$/);
+    expect(() => serviceConfigFromEnv('orders', 4002, { NODE_ENV: 'production', PAGE_TOKEN_SECRET: 'a-page-token-secret' })).toThrow(/needs SERVICE_TOKEN_SECRET \([^)]+\)$/);
+    const secret = 'a-service-token-secret-of-32-characters+';
+    expect(serviceConfigFromEnv('orders', 4002, { NODE_ENV: 'production', PAGE_TOKEN_SECRET: 'a-page-token-secret', SERVICE_TOKEN_SECRET: secret }).serviceCredential).toEqual({ secret, acceptedSecrets: [], required: true });
+  });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, integerFromEnv, logSettingsFromEnv, switchFromEnv, type Env, type LogSettings } from '@tributary/core';
+import { ConfigError, integerFromEnv, logSettingsFromEnv, serviceCredentialSettingsFromEnv, switchFromEnv, type Env, type LogSettings, type ServiceCredentialSettings } from '@tributary/core';
 import { exportConfigFromEnv, type ExportConfig } from '@tributary/exports';
 import { projectPath, type DatabaseLocation } from '@tributary/database';
 import { pumpConfigFromEnv, type PumpConfig } from '@tributary/pump-kit';
@@ -12,6 +12,8 @@ export interface ServiceConfig extends LogSettings {
   database: DatabaseLocation;
   /** HMAC secret of page tokens. Set it to the same value on every instance of a service. */
   pageTokenSecret: string;
+  /** Service credentials: required on every call but /health in production; with the secret, the app's own calls carry one. */
+  serviceCredential: ServiceCredentialSettings;
   /** The largest JSON body accepted. */
   bodyLimitBytes: number;
   /** Seed demo data into an empty database on start. */
@@ -21,6 +23,12 @@ export interface ServiceConfig extends LogSettings {
   /** How the app runs its export operations. */
   exports: ExportConfig;
 }
+
+/** What a service cannot run in production without, and what each is for. */
+const PRODUCTION_SECRETS = {
+  SERVICE_TOKEN_SECRET: 'the service credential shared by the gateway and every service, at least 32 characters',
+  PAGE_TOKEN_SECRET: 'signs page tokens, the same on every instance of the service',
+} as const;
 
 /**
  * Reads a service's configuration from the environment. The only reader of
@@ -32,18 +40,26 @@ export interface ServiceConfig extends LogSettings {
  *   or in `<SERVICE>_DATA_DIR` when set (services that share one embedded database, as the benchmark's direct-SQL copy does)
  * - `PAGE_TOKEN_SECRET`, `BODY_LIMIT_BYTES` (262144), `LOG_LEVEL` (info),
  *   `LOG_FORMAT` (json), `SEED_ON_START` (true)
+ * - `SERVICE_TOKEN_SECRET` (and `SERVICE_TOKEN_ACCEPTED_SECRET` during a rotation): see serviceCredentialSettingsFromEnv
+ * - `NODE_ENV=production` refuses to start without `SERVICE_TOKEN_SECRET` and `PAGE_TOKEN_SECRET`
  * - the pumps' settings: see pumpConfigFromEnv; the exports': see exportConfigFromEnv
  */
 export function serviceConfigFromEnv(service: string, defaultPort: number, env: Env = process.env, defaults: { bodyLimitBytes?: number } = {}): ServiceConfig {
   const prefix = service.toUpperCase();
   const secret = env.PAGE_TOKEN_SECRET;
   if (secret !== undefined && secret.length < 16) throw new ConfigError('PAGE_TOKEN_SECRET must have at least 16 characters');
+  if (env.NODE_ENV === 'production') {
+    // Every missing one at once, not one per failed start.
+    const missing = Object.entries(PRODUCTION_SECRETS).filter(([name]) => !env[name]);
+    if (missing.length > 0) throw new ConfigError(`NODE_ENV=production: the ${service} service needs ${missing.map(([name, what]) => `${name} (${what})`).join(' and ')}`);
+  }
   return {
     service,
     port: integerFromEnv(env, `${prefix}_PORT`, defaultPort, 0, 65535),
     database: databaseLocationFromEnv(service, env),
     // Without a configured secret, tokens are valid until this process restarts.
     pageTokenSecret: secret ?? randomBytes(32).toString('base64url'),
+    serviceCredential: serviceCredentialSettingsFromEnv(env),
     bodyLimitBytes: integerFromEnv(env, 'BODY_LIMIT_BYTES', defaults.bodyLimitBytes ?? 256 * 1024, 1024, 256 * 1024 * 1024),
     ...logSettingsFromEnv(env),
     seedOnStart: switchFromEnv(env, 'SEED_ON_START', true),

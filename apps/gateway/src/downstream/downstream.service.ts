@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { serviceCredentialOf } from '@tributary/core';
 import { DOWNSTREAM_NAMES, type DownstreamName } from './downstream-services.js';
 import { GATEWAY_CONFIG } from '../gateway.constants.js';
 import type { GatewayConfig } from '../gateway.config.js';
@@ -27,13 +28,15 @@ export class Downstream implements OnApplicationShutdown {
       breakerThreshold: config.breakerThreshold,
       breakerHalfOpenAfterMs: config.breakerHalfOpenAfterMs,
     };
-    const client = (service: DownstreamName) => new ServiceClient(service, config.services[service], options, metrics);
+    // One credential for every client: one token to mint and renew, and for the services one to verify.
+    const credential = serviceCredentialOf(config.serviceCredential, 'gateway');
+    const client = (service: DownstreamName) => new ServiceClient(service, config.services[service], options, metrics, credential);
     this.clients = Object.fromEntries(DOWNSTREAM_NAMES.map((service) => [service, client(service)])) as Record<DownstreamName, ServiceClient>;
     this.customers = new CustomersApi(this.clients.customers);
     this.orders = new OrdersApi(this.clients.orders);
     this.catalog = new CatalogApi(this.clients.catalog);
     if (config.reportingUrl) {
-      this.reportingClient = new ServiceClient('reporting', config.reportingUrl, options, metrics);
+      this.reportingClient = new ServiceClient('reporting', config.reportingUrl, options, metrics, credential);
       this.reporting = new ReportingApi(this.reportingClient);
     }
   }

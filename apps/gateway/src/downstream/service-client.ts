@@ -16,7 +16,7 @@ import {
 } from 'cockatiel';
 import { Pool } from 'undici';
 import { problemCodeOf, type FieldViolation } from '@tributary/contracts';
-import { parseJsonOrUndefined } from '@tributary/core';
+import { parseJsonOrUndefined, type ServiceCredential } from '@tributary/core';
 import type { GatewayMetrics } from '../operations/gateway-metrics.js';
 import { DownstreamError, DownstreamErrorCode } from './downstream.error.js';
 import type { DownstreamStats } from './downstream-stats.js';
@@ -58,7 +58,9 @@ function isTransient(error: Error): boolean {
 /**
  * HTTP to one service: a keep-alive connection pool, a timeout on every attempt,
  * retries with exponential backoff and jitter for idempotent calls, and a circuit
- * breaker that fails fast while the service is down and probes it again later.
+ * breaker that fails fast while the service is down and probes it again later. Every
+ * call carries the gateway's service credential when it has one (always in production):
+ * one token, minted once and reused until shortly before it expires.
  */
 export class ServiceClient {
   private readonly pool: Pool;
@@ -72,6 +74,7 @@ export class ServiceClient {
     baseUrl: string,
     private readonly options: ServiceClientOptions,
     private readonly metrics: GatewayMetrics,
+    private readonly credential: ServiceCredential | null = null,
   ) {
     this.pool = new Pool(baseUrl, { connections: 64, keepAliveTimeout: 30_000, pipelining: 1 });
     const breaker = (this.breaker = circuitBreaker(handleWhen(isTransient), {
@@ -143,12 +146,14 @@ export class ServiceClient {
     const path = search.size ? `${request.path}?${search}` : request.path;
     let outcome = 'error';
     try {
+      const headers: Record<string, string> = request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' };
+      if (this.credential) headers.authorization = await this.credential.authorization();
       const response = await this.pool.request({
         method: request.method,
         path,
         // The attempt's timeout, or the client going away, whichever comes first.
         signal: AbortSignal.any([signal, stats.clientGone]),
-        headers: request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        headers,
         body: request.body === undefined ? undefined : JSON.stringify(request.body),
       });
       const text = await response.body.text();

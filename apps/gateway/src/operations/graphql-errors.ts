@@ -22,7 +22,9 @@ export function graphqlCodeOf(code: ProblemCode): GatewayErrorCode {
       return 'FAILED_PRECONDITION';
     case ProblemCode.staleData:
       return 'STALE_DATA';
+    // unauthenticated: a service refused the gateway's own credential; the gateway's configuration is wrong, not the client's request.
     case ProblemCode.internal:
+    case ProblemCode.unauthenticated:
       return 'INTERNAL_SERVER_ERROR';
     default:
       return assertUnreachable(code, 'problem code');

@@ -3,6 +3,7 @@ import { writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { OrderStatus, PlacementReason, PlacementState, type Currency, type PricedLine, type QuantityLine } from '@tributary/contracts';
+import { SERVICE_CREDENTIAL, type ServiceCredential } from '@tributary/core';
 import { OrdersService } from '../orders/orders.service.js';
 import { PLACEMENT_CONFIG } from './placement.tokens.js';
 import type { PlacementConfig, PlacementCrashPoint } from './placement.config.js';
@@ -42,8 +43,9 @@ export class PlacementOrchestrator implements OnApplicationBootstrap, OnApplicat
     @Inject(PLACEMENT_CONFIG) private readonly config: PlacementConfig,
     private readonly store: PlacementStore,
     private readonly orders: OrdersService,
+    @Inject(SERVICE_CREDENTIAL) credential: ServiceCredential | null,
   ) {
-    this.calls = new StepCalls(config);
+    this.calls = new StepCalls(config, credential);
   }
 
   onApplicationBootstrap(): void {

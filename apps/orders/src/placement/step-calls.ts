@@ -12,7 +12,7 @@ import {
   type QuantityLine,
   type StockReservation,
 } from '@tributary/contracts';
-import { parseJsonOrUndefined } from '@tributary/core';
+import { parseJsonOrUndefined, withServiceCredential, type ServiceCredential } from '@tributary/core';
 import type { PlacementConfig } from './placement.config.js';
 
 /**
@@ -48,10 +48,14 @@ const RESERVATION_REASON: Record<ReservationRefusal, PlacementReason> = {
  * The placement's calls to the customers and catalog services. Each is safe to repeat:
  * reads, or writes idempotent by the reservation id (the placement's id). A call makes
  * one attempt: retrying is the orchestrator's, after a backoff it persists, so that a
- * crash between attempts loses nothing.
+ * crash between attempts loses nothing. Each carries the orders service's credential,
+ * when it has one (always in production).
  */
 export class StepCalls {
-  constructor(private readonly config: PlacementConfig) {}
+  constructor(
+    private readonly config: PlacementConfig,
+    private readonly credential: ServiceCredential | null = null,
+  ) {}
 
   /** The catalog's prices of the lines, then whether the customer may buy that much. */
   async checkCustomer(customerId: string, currency: Currency, lines: readonly QuantityLine[]): Promise<StepOutcome<PricedLine[]>> {
@@ -119,7 +123,7 @@ export class StepCalls {
     try {
       const response = await request(`${baseUrl}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: await withServiceCredential(this.credential, { 'content-type': 'application/json', accept: 'application/json' }),
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.config.callTimeoutMs),
       });

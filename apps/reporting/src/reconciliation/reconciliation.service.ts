@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REPORTING_TABLES, type ReportingTable, type TableChecksum, type TableReconciliation } from '@tributary/contracts';
+import { SERVICE_CREDENTIAL, withServiceCredential, type ServiceCredential } from '@tributary/core';
 import { checksumSql } from '@tributary/pump-kit';
 import { ReportingDatabase } from '../database/reporting-database.js';
 import { IngestService } from '../ingest/ingest.service.js';
@@ -21,6 +22,7 @@ export class ReconciliationService {
     private readonly db: ReportingDatabase,
     private readonly ingest: IngestService,
     @Inject(REPORTING_CONFIG) private readonly config: ReportingConfig,
+    @Inject(SERVICE_CREDENTIAL) private readonly credential: ServiceCredential | null,
   ) {}
 
   reconcile(): Promise<TableReconciliation[]> {
@@ -52,7 +54,7 @@ export class ReconciliationService {
 
   private async sourceChecksum(table: ReportingTable, until: string): Promise<TableChecksum> {
     const url = `${this.config.sources[table]}/v1/${table}:checksum?until=${until}`;
-    const response = await fetch(url, { signal: AbortSignal.timeout(SOURCE_TIMEOUT_MS) }).catch((error: Error) => {
+    const response = await fetch(url, { headers: await withServiceCredential(this.credential), signal: AbortSignal.timeout(SOURCE_TIMEOUT_MS) }).catch((error: Error) => {
       throw new Error(`the owner of ${table} did not answer at ${url}: ${error.message}`);
     });
     if (!response.ok) throw new Error(`the owner of ${table} answered ${response.status} at ${url}`);

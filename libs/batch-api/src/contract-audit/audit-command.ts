@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { ConfigError, serviceCredentialOf, serviceCredentialSettingsFromEnv, type Env, type ServiceCredential } from '@tributary/core';
 import { formatAuditJson, formatAuditTable } from './audit-report.js';
 import { auditContract } from './audit-runner.js';
 import type { ContractAuditOptions, ContractAuditReport } from './contract-audit.types.js';
@@ -52,7 +53,17 @@ function jsonObjectFromFile(path: string): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-export function auditCommandFromArgs(args: readonly string[]): AuditCommand {
+/** With SERVICE_TOKEN_SECRET in the environment, the audit sends a service credential, as the gateway does: so it can audit a production service. */
+function credentialFromEnv(env: Env): ServiceCredential | null {
+  try {
+    return serviceCredentialOf(serviceCredentialSettingsFromEnv(env), 'contract-audit');
+  } catch (error) {
+    if (error instanceof ConfigError) throw new AuditUsageError(error.message);
+    throw error;
+  }
+}
+
+export function auditCommandFromArgs(args: readonly string[], env: Env = process.env): AuditCommand {
   let parsed;
   try {
     parsed = parseArgs({
@@ -92,6 +103,7 @@ export function auditCommandFromArgs(args: readonly string[]): AuditCommand {
   const settleMs = values['settle-ms'] === undefined ? undefined : Number(values['settle-ms']);
   if (settleMs !== undefined && (!Number.isSafeInteger(settleMs) || settleMs < 0)) throw new AuditUsageError('--settle-ms is a number of milliseconds');
   for (const flag of ['create-body', 'settle-ms'] as const) if (values[flag] !== undefined && !values['allow-writes']) throw new AuditUsageError(`--${flag} is for --allow-writes`);
+  const credential = credentialFromEnv(env);
   return {
     options: {
       url,
@@ -101,6 +113,7 @@ export function auditCommandFromArgs(args: readonly string[]): AuditCommand {
       allowWrites: values['allow-writes'] ?? false,
       ...(values['create-body'] ? { createBody: jsonObjectFromFile(values['create-body']) } : {}),
       ...(Object.keys(headers).length ? { headers } : {}),
+      ...(credential ? { credential } : {}),
       ...(maxRows !== undefined ? { maxRows } : {}),
       ...(settleMs !== undefined ? { settleMs } : {}),
     },

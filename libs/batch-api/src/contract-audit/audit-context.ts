@@ -55,7 +55,7 @@ export class AuditContext {
   private writes = 0;
 
   constructor(readonly options: ContractAuditOptions) {
-    this.http = new AuditHttp(options.url, options.headers, options.timeoutMs);
+    this.http = new AuditHttp(options.url, options.headers, options.timeoutMs, options.credential);
     this.resource = options.resource;
     this.resourceKey = options.resourceKey ?? singularOf(options.resource);
     this.maxRows = options.maxRows ?? 20_000;

@@ -1,3 +1,5 @@
+import { withServiceCredential, type ServiceCredential } from '@tributary/core';
+
 /** One answer of the service under audit, read whole. */
 export interface AuditResponse {
   method: string;
@@ -19,6 +21,7 @@ export class AuditHttp {
     readonly baseUrl: string,
     private readonly headers: Readonly<Record<string, string>> = {},
     private readonly timeoutMs = 15_000,
+    private readonly credential: ServiceCredential | null = null,
   ) {}
 
   get(path: string, query: Readonly<Record<string, string | number | undefined>> = {}): Promise<AuditResponse> {
@@ -44,7 +47,7 @@ export class AuditHttp {
       // Joined, not resolved: a service served under a path prefix keeps it.
       response = await fetch(`${this.baseUrl.replace(/\/+$/, '')}${path}`, {
         method,
-        headers: { accept: 'application/json, application/problem+json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...this.headers },
+        headers: { ...(await withServiceCredential(this.credential, { accept: 'application/json, application/problem+json', ...(payload === undefined ? {} : { 'content-type': 'application/json' }) })), ...this.headers },
         body: payload,
         signal: AbortSignal.timeout(this.timeoutMs),
       });

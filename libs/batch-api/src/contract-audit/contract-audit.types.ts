@@ -1,3 +1,4 @@
+import type { ServiceCredential } from '@tributary/core';
 import type { AuditContext } from './audit-context.js';
 
 /** How binding a rule is (RFC 2119): a MUST failure is an error, a SHOULD or MAY failure a warning. */
@@ -71,6 +72,8 @@ export interface ContractAuditOptions {
   createBody?: Record<string, unknown>;
   /** Sent with every request, e.g. `authorization`. */
   headers?: Readonly<Record<string, string>>;
+  /** A service credential sent with every request (a production service refuses calls without one); an `authorization` header given in `headers` wins. */
+  credential?: ServiceCredential | null;
   /** The most rows a walk over the list reads before it stops (default 20,000). */
   maxRows?: number;
   /** Per request (default 15 s). */

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { EXPORT_FORMATS, type ExportFormat, type ExportOperation, type ExportRequest, type ProblemDocument } from '@tributary/contracts';
+import { serviceCredentialOf, serviceCredentialSettingsFromEnv, withServiceCredential, type ServiceCredential } from '@tributary/core';
 
 export const EXPORT_USAGE = `npm run export -- --dataset <name> --format ${EXPORT_FORMATS.join('|')} [--from <instant>] [--to <instant>]
        [--status A,B] [--country A,B] [--category A,B] [--columns a,b] [--gzip] [--partition-by month]
@@ -19,6 +20,8 @@ interface ExportCommand {
   request: ExportRequest;
   /** Where the files are copied to; none with --s3 (they stay in the bucket). */
   out: string | null;
+  /** From SERVICE_TOKEN_SECRET: the reporting app in production refuses calls without it. */
+  credential: ServiceCredential | null;
 }
 
 const list = (value: string | undefined) => (value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean));
@@ -62,15 +65,20 @@ export function exportCommandFromArgs(args: readonly string[], env: NodeJS.Proce
     ...(values['partition-by'] ? { partitionBy: values['partition-by'] as ExportRequest['partitionBy'] } : {}),
     ...(values.s3 !== undefined ? { destination: { kind: 's3' as const, ...(values.s3 ? { prefix: values.s3 } : {}) } } : {}),
   };
-  return { url: (values.url ?? env.REPORTING_URL ?? 'http://localhost:4004').replace(/\/$/, ''), request, out: values.s3 !== undefined ? null : (values.out ?? 'exports') };
+  return {
+    url: (values.url ?? env.REPORTING_URL ?? 'http://localhost:4004').replace(/\/$/, ''),
+    request,
+    out: values.s3 !== undefined ? null : (values.out ?? 'exports'),
+    credential: serviceCredentialOf(serviceCredentialSettingsFromEnv(env), 'export-command'),
+  };
 }
 
 function describeProblem(problem: ProblemDocument): string {
   return problem.errors?.length ? problem.errors.map((error) => `${error.field}: ${error.message}`).join('\n') : problem.detail;
 }
 
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(url, init);
+async function call<T>(credential: ServiceCredential | null, url: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(url, { ...init, headers: await withServiceCredential(credential, init.headers as Record<string, string> | undefined) });
   const body = await response.json();
   if (!response.ok) throw new Error(describeProblem(body as ProblemDocument));
   return body as T;
@@ -84,11 +92,11 @@ async function call<T>(url: string, init?: RequestInit): Promise<T> {
  */
 export async function runExportCommand(command: ExportCommand, options: { pollMs?: number; progress?: boolean; log?: (line: string) => void } = {}): Promise<ExportOperation> {
   const log = options.log ?? ((line: string) => console.log(line));
-  let operation = await call<ExportOperation>(`${command.url}/v1/exports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(command.request) });
+  let operation = await call<ExportOperation>(command.credential, `${command.url}/v1/exports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(command.request) });
   log(`${operation.name}: exporting ${command.request.dataset} as ${command.request.format}`);
   const cancel = () => {
     log(`\ncancelling ${operation.name}`);
-    void call(`${command.url}/v1/${operation.name}:cancel`, { method: 'POST' });
+    void call(command.credential, `${command.url}/v1/${operation.name}:cancel`, { method: 'POST' });
   };
   process.once('SIGINT', cancel);
   const bar = options.progress === false ? null : new SingleBar({ format: '{bar} {percentage}% | {value}/{total} rows | {parts} parts | ETA {eta_formatted}', noTTYOutput: true, notTTYSchedule: 2000, hideCursor: true }, Presets.shades_classic);
@@ -96,7 +104,7 @@ export async function runExportCommand(command: ExportCommand, options: { pollMs
   try {
     while (!operation.done) {
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
-      operation = await call<ExportOperation>(`${command.url}/v1/${operation.name}`);
+      operation = await call<ExportOperation>(command.credential, `${command.url}/v1/${operation.name}`);
       bar?.setTotal(Math.max(1, operation.metadata.totalRows ?? 1));
       bar?.update(operation.metadata.rowsWritten, { parts: operation.metadata.parts });
     }
@@ -114,15 +122,15 @@ export async function runExportCommand(command: ExportCommand, options: { pollMs
   // The mart of a dataset is what this export wrote: an earlier one's files (other months) go.
   const root = join(command.out, response.dataset);
   await rm(root, { recursive: true, force: true });
-  for (const file of response.files) await download(`${command.url}${file.location}`, join(root, relative(folder.replace(/^.*\/v1\/exports\/files\//, ''), file.path)), file.sha256);
-  await download(`${command.url}${response.manifest}`, join(root, '_manifest.json'));
+  for (const file of response.files) await download(command.credential, `${command.url}${file.location}`, join(root, relative(folder.replace(/^.*\/v1\/exports\/files\//, ''), file.path)), file.sha256);
+  await download(command.credential, `${command.url}${response.manifest}`, join(root, '_manifest.json'));
   log(`${response.rows} rows in ${response.files.length} files under ${root}`);
   return operation;
 }
 
 /** Into a .partial file, renamed once whole and, when given, its checksum verified. */
-async function download(url: string, path: string, sha256?: string): Promise<void> {
-  const response = await fetch(url);
+async function download(credential: ServiceCredential | null, url: string, path: string, sha256?: string): Promise<void> {
+  const response = await fetch(url, { headers: await withServiceCredential(credential) });
   if (!response.ok || !response.body) throw new Error(`${url} answered ${response.status}`);
   await mkdir(dirname(path), { recursive: true });
   const hash = createHash('sha256');
