@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import request from 'supertest';
@@ -26,14 +28,16 @@ const examples = [...readFileSync(projectPath('README.md'), 'utf8').matchAll(/``
 async function runExample(block: string, options: { cwd?: string } = {}): Promise<string> {
   let script = block;
   for (const [readmePort, port] of ports) script = script.replaceAll(`localhost:${readmePort}`, `127.0.0.1:${port}`);
-  // The example's reader role, as this test's store names it.
-  script = script.replaceAll('reporting_reader@', `${system.reporting!.reader.role}@`);
   return (await run('bash', ['-euo', 'pipefail', '-c', script], options)).stdout;
 }
 
+/** The README's `npm run apikey` examples write here, not into the developer's own key store. */
+const keyStore = join(mkdtempSync(join(tmpdir(), 'tributary-readme-keys-')), 'api-keys.json');
+
 beforeAll(async () => {
+  process.env.API_KEYS_FILE = keyStore;
   // The demo data of `npm start`, so that the ids in the README exist.
-  system = await startSystem(DEFAULT_DEMO_DATA, {}, { reporting: true });
+  system = await startSystem(DEFAULT_DEMO_DATA, { auth: { mode: 'open', apiKeysFile: keyStore, jwt: null } }, { reporting: true });
   await system.reporting!.pumpAll();
   await system.gateway.app.listen(0, '127.0.0.1');
   ports.set(4004, system.reporting!.service.port);
@@ -47,6 +51,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.API_KEYS_FILE;
+  rmSync(dirname(keyStore), { recursive: true, force: true });
   await system?.close();
 });
 
@@ -66,7 +72,7 @@ describe('the README curl examples', () => {
     expect(stdout).not.toMatch(/"status":40[1-9]/);
   });
 
-  it.each(examples.filter((block) => block.includes('localhost:4000')).map((block, index) => [index + 1, block] as const))(
+  it.each(examples.filter((block) => block.includes('localhost:4000') && !block.includes('npm run -s apikey')).map((block, index) => [index + 1, block] as const))(
     'GraphQL example %i answers without errors (they come with status 200)',
     async (_, block) => {
       const body = JSON.parse(await runExample(block));
@@ -74,6 +80,15 @@ describe('the README curl examples', () => {
       expect(Object.keys(body.data).length).toBeGreaterThan(0);
     },
   );
+
+  it('the API key example: a reporter key gets its report and FORBIDDEN at exports, and is revoked', async () => {
+    const [answer, revoked] = (await runExample(examples.find((b) => b.includes('npm run -s apikey'))!)).trim().split('\n');
+    const body = JSON.parse(answer!);
+    expect(body.data.reports.salesByMonth.length).toBeGreaterThan(0);
+    expect(body.data.exports).toBeNull();
+    expect(body.errors).toEqual([expect.objectContaining({ message: 'Query.exports needs the role exporter or admin; this credential has reporter', path: ['exports'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+    expect(revoked).toMatch(/^revoked key [0-9a-f]{16} "readme-reporter" \(reporter\)/);
+  });
 
   it('the first report comes from the store, fresh, in one call and none to the services', async () => {
     const body = JSON.parse(await runExample(examples.find((b) => b.includes('topCustomers'))!));
@@ -120,9 +135,12 @@ if (!psqlFound) console.log('readme: the psql example is skipped: no psql on thi
 describe.skipIf(!psqlFound)('the README psql example', () => {
   it('answers from reporting_v1 as written', async () => {
     const reporting = system.reporting!;
-    // On PostgreSQL the store is a database of the server, read as the reader role: the same query, another URL.
+    // On PostgreSQL the store is a database of the server, read by a reader made there (no development reader): the same query, another URL.
     const store = reporting.service.config.database.url ? new URL(reporting.service.config.database.url) : undefined;
-    if (store) [store.username, store.password] = [reporting.reader.role, reporting.reader.password];
+    if (store) {
+      const { name, password } = await reporting.createReader();
+      [store.username, store.password] = [name, password];
+    }
     const stdout = await runExample(store ? psqlExample!.replace(/postgresql:\/\/\S+/, store.toString()) : psqlExample!);
     expect(stdout).toMatch(/category\s+\|\s+currency\s+\|\s+revenue_cents/);
     expect(stdout).toMatch(/\(5 rows\)/);

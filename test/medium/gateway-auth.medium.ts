@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -162,6 +162,13 @@ describe('every root field × every role', () => {
     const response = await post(`{ product(id: "${ID}") { title } exports { nodes { id } } }`, `Bearer ${keyOf.reporter}`);
     expect(response.body.data).toEqual({ product: { title: 'Lamp' }, exports: null });
     expect(response.body.errors).toEqual([expect.objectContaining({ path: ['exports'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) })]);
+  });
+
+  it("the README's table of root fields and roles is the access list", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const table = readme.split('<!-- access-list:start -->')[1]!.split('<!-- access-list:end -->')[0]!;
+    const rows = [...table.matchAll(/^\| `([\w.]+)` \| ([\w, ]+) \|$/gm)].map(([, field, roles]) => [field, roles]);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(Object.entries(ACCESS_LIST).map(([field, access]) => [field, rolesOf(access).join(', ')])));
   });
 
   it('the schema states the roles of each root field, from the same list', async () => {
