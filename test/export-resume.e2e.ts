@@ -33,7 +33,7 @@ beforeAll(async () => {
   const config: ReportingConfig = {
     sources: { customers: '', orders: '', products: '' },
     sql: null,
-    reader: { role: roles.reader, password: 'x' },
+    reader: { role: roles.reader },
     pumpRolePrefix: roles.pumpPrefix,
     events: { bus: { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' }, consumerName: 'reporting' },
   };

@@ -25,7 +25,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tributary-pump-kill-'));
 const PAGE_SIZE = 200;
 let ordersDatabase: DatabaseLocation;
 let reporting: ServiceUnderTest & { url: string };
-const reportingConfig: ReportingConfig = { sources: { customers: '', orders: '', products: '' }, sql: null, reader: { role: `reporting_reader_${process.pid}`, password: 'x' }, pumpRolePrefix: `tributary_pump_${process.pid}_`, events: { bus: { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' }, consumerName: 'reporting' } };
+const reportingConfig: ReportingConfig = { sources: { customers: '', orders: '', products: '' }, sql: null, reader: { role: `reporting_reader_${process.pid}` }, pumpRolePrefix: `tributary_pump_${process.pid}_`, events: { bus: { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' }, consumerName: 'reporting' } };
 
 beforeAll(async () => {
   // The pump command as `npm run pump` runs it, compiled into a folder of this test's own.

@@ -5,31 +5,32 @@ import { SqlInterfaceService } from '../apps/reporting/src/sql-interface/sql-int
 import { startSystem, type ReportingUnderTest, type SystemUnderTest } from './support/system-under-test.js';
 
 /**
- * The store as a BI tool sees it: a PostgreSQL connection as the reader role. On the
- * embedded default, the reporting app's wire-protocol interface; on PostgreSQL, the
- * database itself, with the role's password.
+ * The store as a BI tool sees it: a PostgreSQL connection as a reader, a member of the
+ * reader role, with its own password. On the embedded default, the reporting app's
+ * wire-protocol interface; on PostgreSQL, the database itself.
  */
 let system: SystemUnderTest;
 let reporting: ReportingUnderTest;
 let reader: pg.Client;
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-function readerConnection(): pg.ClientConfig {
+async function readerConnection(): Promise<pg.ClientConfig> {
+  const { name, password } = await reporting.createReader();
   if (onPostgres) {
     // As a BI tool would: the store's database, with the reader's name and password in the URL.
     const url = new URL(reporting.service.config.database.url!);
-    url.username = reporting.reader.role;
-    url.password = reporting.reader.password;
+    url.username = name;
+    url.password = password;
     return { connectionString: url.toString() };
   }
-  return { host: '127.0.0.1', port: reporting.service.app.get(SqlInterfaceService).port, user: reporting.reader.role, database: 'reporting' };
+  return { host: '127.0.0.1', port: reporting.service.app.get(SqlInterfaceService).port, user: name, password, database: 'reporting' };
 }
 
 beforeAll(async () => {
   system = await startSystem(TEST_DATA, {}, { reporting: true });
   reporting = system.reporting!;
   await reporting.pumpAll();
-  reader = new pg.Client(readerConnection());
+  reader = new pg.Client(await readerConnection());
   await reader.connect();
 });
 

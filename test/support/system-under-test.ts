@@ -9,6 +9,7 @@ import { ordersServiceWith } from '../../apps/orders/src/orders-app.module.js';
 import { placementConfigFromEnv } from '../../apps/orders/src/placement/placement.config.js';
 import { reportingServiceWith } from '../../apps/reporting/src/reporting-app.module.js';
 import type { ReportingConfig } from '../../apps/reporting/src/reporting.config.js';
+import { SqlReaderRoles, type CreatedSqlReader } from '../../apps/reporting/src/sql-interface/sql-reader-roles.js';
 import { REPORTING_TABLES, type EventSource } from '@tributary/contracts';
 import {
   NatsEventPublisher,
@@ -53,9 +54,11 @@ export interface SystemUnderTest {
 /** The reporting app and the pumps of the three services, delivering to it. */
 export interface ReportingUnderTest {
   service: RunningService;
-  /** The reader role BI tools use, and its password (PostgreSQL). */
-  reader: { role: string; password: string };
-  /** Every role the store made on the server (the reader's, the pumps'): dropped with the databases. */
+  /** The role that holds the readers' grants. */
+  reader: { role: string };
+  /** A reader of the published views with its password, as `npm run sql-reader -- create` makes one: on PostgreSQL a login role of the server. */
+  createReader(): Promise<CreatedSqlReader>;
+  /** Every role the store made on the server (the reader role, the readers, the pumps'): dropped with the databases. */
   roles: string[];
   /** Each service's pumps, pointed at this reporting app. */
   pumps: { customers: PumpScheduler; orders: PumpScheduler; catalog: PumpScheduler };
@@ -152,11 +155,14 @@ async function startReporting(
     sources: { customers: url(services.customers), orders: url(services.orders), products: url(services.catalog) },
     sql: { port: 0, host: '127.0.0.1' },
     // Roles belong to the whole PostgreSQL server: one per test file, dropped with its databases.
-    reader: { role: `reporting_reader_${suffix}`, password: 'reader-password' },
+    reader: { role: `reporting_reader_${suffix}` },
+    // As npm start: the README's psql example logs in as it.
+    developmentReader: true,
     pumpRolePrefix: `tributary_pump_${suffix}_`,
     events: { bus, consumerName: 'reporting' },
   };
   const service = await listen(reportingServiceWith(() => config), databases, undefined, { exports });
+  const roles = [config.reader.role, ...REPORTING_TABLES.map((table) => `${config.pumpRolePrefix}${table}`)];
   const pumpOf = (owner: RunningService) =>
     new PumpScheduler(owner.app.get<PumpSource[]>(PUMP_SOURCES), { ...owner.config.pump, reportingUrl: url(service) });
   const pumps = { customers: pumpOf(services.customers), orders: pumpOf(services.orders), catalog: pumpOf(services.catalog) };
@@ -176,8 +182,13 @@ async function startReporting(
       for (const relay of Object.values(relays)) for (let batch = await relay.relayOnce(); batch > 0; batch = await relay.relayOnce()) published += batch;
       return published;
     },
-    reader: config.reader as Required<ReportingConfig['reader']>,
-    roles: [config.reader.role, ...REPORTING_TABLES.map((table) => `${config.pumpRolePrefix}${table}`)],
+    reader: config.reader,
+    createReader: async () => {
+      const name = `reader_${suffix}_${roles.length}`;
+      roles.push(name);
+      return new SqlReaderRoles({ query: (sql, params = []) => service.db.$queryRawUnsafe(sql, ...params) }, config.reader.role, { endSessions: true }).create(name);
+    },
+    roles,
     pumps,
     pumpAll: async (options) => [...(await pumps.customers.runAll(options)), ...(await pumps.catalog.runAll(options)), ...(await pumps.orders.runAll(options))],
   };

@@ -20,6 +20,9 @@ import { REPORTING_CONFIG } from './reporting.tokens.js';
 import { StoreReportsController } from './reports/store-reports.controller.js';
 import { StoreReportsService } from './reports/store-reports.service.js';
 import { SqlInterfaceService } from './sql-interface/sql-interface.service.js';
+import { SqlAdminTokenGuard } from './sql-interface/sql-admin-token.guard.js';
+import { SqlReadersController } from './sql-interface/sql-readers.controller.js';
+import { SqlReadersService } from './sql-interface/sql-readers.service.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { ReportingMetrics } from './metrics/reporting-metrics.js';
 
@@ -32,7 +35,7 @@ export class ReportingAppModule {
         ServiceKitModule.forRoot(config, ReportingDatabase),
         reportingExports(config),
       ],
-      controllers: [IngestController, EventsController, FreshnessController, ReconciliationController, StoreReportsController, MetricsController],
+      controllers: [IngestController, EventsController, FreshnessController, ReconciliationController, StoreReportsController, MetricsController, SqlReadersController],
       providers: [
         { provide: REPORTING_CONFIG, useValue: reporting },
         IngestService,
@@ -45,6 +48,8 @@ export class ReportingAppModule {
         ReconciliationService,
         StoreReportsService,
         SqlInterfaceService,
+        SqlReadersService,
+        SqlAdminTokenGuard,
         ReportingMetrics,
       ],
     };

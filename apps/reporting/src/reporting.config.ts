@@ -1,4 +1,6 @@
+import { basename, dirname, join } from 'node:path';
 import { baseUrlFromEnv, ConfigError, integerFromEnv, type Env } from '@tributary/core';
+import { databaseLocationFromEnv } from '@tributary/service-kit';
 import type { ReportingTable } from '@tributary/contracts';
 import { eventBusFromEnv, type EventBusSettings } from '@tributary/pump-kit';
 
@@ -8,8 +10,12 @@ export interface ReportingConfig {
   sources: Record<ReportingTable, string>;
   /** The SQL interface of the embedded store (PostgreSQL wire protocol); null: none. */
   sql: { port: number; host: string } | null;
-  /** The role BI tools read as: reporting_v1 only. A login role with this password on PostgreSQL. */
-  reader: { role: string; password?: string };
+  /** The role that holds the readers' grants (reporting_v1 only); each reader is a role of its own, a member of it (npm run sql-reader). */
+  reader: { role: string };
+  /** The embedded store makes the development reader (developer/developer): never in production, only on a loopback SQL interface. */
+  developmentReader?: boolean;
+  /** Where the app writes the token `npm run sql-reader` administers the embedded store's readers with; absent: no such administration. */
+  adminTokenFile?: string;
   /** Each table's pump writes as `<prefix><table>`, a role that may write that table and its checkpoint only. */
   pumpRolePrefix: string;
   /** With a NATS URL, the store consumes each service's event stream as the durable consumer `consumerName`. */
@@ -25,7 +31,8 @@ const OWNER_OF: Record<ReportingTable, { setting: string; fallback: string }> = 
 /**
  * `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the same settings as the gateway's);
  * `REPORTING_SQL_PORT` (5433; `off`: no SQL interface), `REPORTING_SQL_HOST` (127.0.0.1);
- * `REPORTING_READER_ROLE` (reporting_reader), `REPORTING_READER_PASSWORD`;
+ * `REPORTING_READER_ROLE` (reporting_reader); `REPORTING_ADMIN_TOKEN_FILE` (beside the
+ * embedded store's data directory: .data/reporting-admin.token); `NODE_ENV` (production: no development reader);
  * `REPORTING_PUMP_ROLE_PREFIX` (tributary_pump_); the broker's settings (eventBusFromEnv) and
  * `NATS_CONSUMER` (reporting), the durable consumer's name.
  */
@@ -44,8 +51,20 @@ export function reportingConfigFromEnv(env: Env = process.env): ReportingConfig 
   return {
     sources,
     sql,
-    reader: { role, ...(env.REPORTING_READER_PASSWORD ? { password: env.REPORTING_READER_PASSWORD } : {}) },
+    reader: { role },
+    developmentReader: env.NODE_ENV !== 'production' && sql !== null && isLoopback(sql.host),
+    ...adminTokenFileFromEnv(env),
     pumpRolePrefix,
     events: { bus: eventBusFromEnv(env), consumerName },
   };
+}
+
+/** A known password is offered only where no other machine can reach it. */
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+
+/** The token goes with the store it administers; PostgreSQL's readers are made on the server, with no token. */
+function adminTokenFileFromEnv(env: Env): Pick<ReportingConfig, 'adminTokenFile'> {
+  if (env.REPORTING_ADMIN_TOKEN_FILE) return { adminTokenFile: env.REPORTING_ADMIN_TOKEN_FILE };
+  const { dataDir } = databaseLocationFromEnv('reporting', env);
+  return dataDir ? { adminTokenFile: join(dirname(dataDir), `${basename(dataDir)}-admin.token`) } : {};
 }

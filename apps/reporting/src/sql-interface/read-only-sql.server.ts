@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { Logger } from '@nestjs/common';
 import { readOnlyRefusal } from './read-only-sql.util.js';
+import { mockScramVerifier, SCRAM_MECHANISM, ScramProtocolError, ScramServerExchange } from './scram.util.js';
+import type { SqlReaderLogin } from './sql-reader-roles.js';
 
 const PROTOCOL_3 = 196608;
 const SSL_REQUEST = 80877103;
@@ -9,10 +12,16 @@ const GSS_REQUEST = 80877104;
 const CANCEL_REQUEST = 80877102;
 /** A client that starts an extended-protocol batch holds the database until its Sync: not longer than this. */
 const BATCH_TIMEOUT_MS = 10_000;
+/** A client that has not proven who it is by then is let go (PostgreSQL's authentication_timeout, shorter). */
+const AUTHENTICATION_TIMEOUT_MS = 10_000;
+/** Authentication request codes (the 'R' message). */
+const AUTH_SASL = 10;
+const AUTH_SASL_CONTINUE = 11;
+const AUTH_SASL_FINAL = 12;
 
 export interface ReadOnlySqlOptions {
-  /** The role every reader's statement runs as: it may select from reporting_v1 and nothing else. */
-  readerRole: string;
+  /** Who may log in: a reader's role, its SCRAM verifier, whether it may log in now. Each reader's statements run as its own role. */
+  readers: { login(name: string): Promise<SqlReaderLogin> };
   statementTimeoutMs: number;
 }
 
@@ -28,16 +37,46 @@ const queryMessage = (sql: string) => new Uint8Array(message('Q', cstring(sql)))
 const readyForQuery = () => message('Z', Buffer.from('I', 'latin1'));
 
 /** An ErrorResponse with SQLSTATE 42501 (insufficient privilege): what a reader's refused statement gets. */
-function errorResponse(text: string): Buffer {
-  return message('E', Buffer.concat([cstring('SERROR'), cstring('VERROR'), cstring('C42501'), cstring(`M${text}`), Buffer.from([0])]));
+function errorResponse(text: string, severity = 'ERROR', code = '42501'): Buffer {
+  return message('E', Buffer.concat([cstring(`S${severity}`), cstring(`V${severity}`), cstring(`C${code}`), cstring(`M${text}`), Buffer.from([0])]));
+}
+
+const authentication = (code: number, data: Buffer = Buffer.alloc(0)) => {
+  const body = Buffer.alloc(4 + data.length);
+  body.writeInt32BE(code, 0);
+  data.copy(body, 4);
+  return message('R', body);
+};
+
+/** The startup packet's parameters (user, database, application_name, …). */
+function startupParameters(packet: Buffer): Map<string, string> {
+  const parts = packet.subarray(8).toString('utf8').split('\0');
+  const parameters = new Map<string, string>();
+  for (let i = 0; i + 1 < parts.length && parts[i] !== ''; i += 2) parameters.set(parts[i]!, parts[i + 1]!);
+  return parameters;
+}
+
+/** The messages of a raw backend answer, each with its type byte. */
+function messagesOf(raw: Uint8Array): Buffer[] {
+  const messages: Buffer[] = [];
+  const view = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  for (let at = 0; at + 5 <= view.length; at += 1 + view.readInt32BE(at + 1)) messages.push(view.subarray(at, at + 1 + view.readInt32BE(at + 1)));
+  return messages;
+}
+
+/** A refused login: its SQLSTATE and message, as PostgreSQL words them; the connection ends with it. */
+class LoginRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The type bytes of the backend messages in a raw answer. */
 function messageTypes(raw: Uint8Array): string[] {
-  const types: string[] = [];
-  const view = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  for (let at = 0; at + 5 <= view.length; at += 1 + view.readInt32BE(at + 1)) types.push(String.fromCharCode(view[at]!));
-  return types;
+  return messagesOf(raw).map((each) => String.fromCharCode(each[0]!));
 }
 
 /**
@@ -52,15 +91,19 @@ function asIdle(raw: Uint8Array): Uint8Array {
 
 /**
  * The embedded store over the PostgreSQL wire protocol, for psql and BI tools, read
- * only. PGlite is one session, shared with the reporting app: each reader's statement
- * (a simple query, or an extended-protocol batch up to its Sync) runs alone, in a
- * read-only transaction, as the reader role, with a statement timeout; statements that
- * would change the shared session are refused before they run (readOnlyRefusal).
+ * only. A reader logs in with its name and password (SCRAM-SHA-256, checked against its
+ * role's verifier before any statement). PGlite is one session, shared with the
+ * reporting app: each reader's statement (a simple query, or an extended-protocol batch
+ * up to its Sync) runs alone, in a read-only transaction, as the reader's own role, with
+ * a statement timeout; statements that would change the shared session are refused
+ * before they run (readOnlyRefusal).
  */
 export class ReadOnlySqlServer {
   private readonly logger = new Logger('SqlInterface');
   private server?: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly connections = new Set<ReaderConnection>();
+  /** Salts the mock verifiers of unknown names: stable for this server's life, unknown to clients. */
+  private readonly mockSecret = randomBytes(32);
 
   constructor(
     private readonly db: PGlite,
@@ -77,15 +120,26 @@ export class ReadOnlySqlServer {
   }
 
   async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
+    for (const connection of this.connections) connection.socket.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Ends every connection of a reader (revoked): FATAL 57P01, as PostgreSQL's pg_terminate_backend does. Returns how many. */
+  disconnect(reader: string): number {
+    let ended = 0;
+    for (const connection of this.connections) {
+      if (connection.reader !== reader) continue;
+      connection.terminate('terminating connection due to administrator command: the reader was revoked');
+      ended++;
+    }
+    return ended;
+  }
+
   private serve(socket: Socket): void {
-    this.sockets.add(socket);
     socket.setNoDelay(true);
-    const connection = new ReaderConnection(socket, this.db, this.options);
-    socket.on('close', () => this.sockets.delete(socket));
+    const connection = new ReaderConnection(socket, this.db, this.options, this.mockSecret, this.logger);
+    this.connections.add(connection);
+    socket.on('close', () => this.connections.delete(connection));
     socket.on('error', () => socket.destroy());
     connection.run().catch((error: Error) => {
       this.logger.warn(`a reader's connection failed: ${error.message}`);
@@ -94,10 +148,12 @@ export class ReadOnlySqlServer {
   }
 }
 
-/** One reader: its bytes framed into messages, and the messages run unit by unit. */
+/** One reader: its bytes framed into messages, its login, and its messages run unit by unit. */
 class ReaderConnection {
   private buffer = Buffer.alloc(0);
   private started = false;
+  /** The role this connection logged in as; undefined until its password was checked. */
+  reader?: string;
   /** The startup packet (and an SSL or GSS request before it) has no type byte; every later message has one. */
   private untypedNext = true;
   private readonly waiting: Array<(message: Buffer | undefined) => void> = [];
@@ -105,9 +161,11 @@ class ReaderConnection {
   private ended = false;
 
   constructor(
-    private readonly socket: Socket,
+    readonly socket: Socket,
     private readonly db: PGlite,
     private readonly options: ReadOnlySqlOptions,
+    private readonly mockSecret: Buffer,
+    private readonly logger: Logger,
   ) {
     socket.on('data', (chunk) => this.receive(chunk));
     socket.on('close', () => this.end());
@@ -139,7 +197,70 @@ class ReaderConnection {
       return;
     }
     this.started = true;
-    this.socket.write(await this.db.runExclusive(() => this.db.execProtocolRaw(new Uint8Array(packet))));
+    const user = startupParameters(packet).get('user');
+    try {
+      if (!user) throw new LoginRefused('28000', 'no PostgreSQL user name specified in startup packet');
+      this.socket.write(authentication(AUTH_SASL_FINAL, Buffer.from(await this.authenticate(user), 'utf8')));
+    } catch (error) {
+      if (!(error instanceof LoginRefused)) throw error;
+      // psql asks for the password only once a server wants one: it leaves, then comes back with it.
+      if (this.ended) return;
+      this.logger.warn(`login refused${user ? ` for ${JSON.stringify(user)}` : ''} from ${this.socket.remoteAddress}: ${error.message}`);
+      this.terminate(error.message, error.code);
+      return;
+    }
+    this.reader = user;
+    this.logger.log(`reader ${user} connected from ${this.socket.remoteAddress}`);
+    // PGlite's own answer to a startup packet has the server's parameters; it does not change its session.
+    const answer = await this.db.runExclusive(() => this.db.execProtocolRaw(new Uint8Array(packet)));
+    const parameters: Record<string, string> = { is_superuser: 'off', session_authorization: user };
+    const rewritten = messagesOf(answer).map((each) => {
+      if (each[0] !== 'S'.charCodeAt(0)) return each;
+      const [name] = each.subarray(5).toString('utf8').split('\0');
+      return name! in parameters ? message('S', Buffer.concat([cstring(name!), cstring(parameters[name!]!)])) : each;
+    });
+    // Its AuthenticationOk stays: the reader's password was checked above.
+    this.socket.write(Buffer.concat(rewritten));
+  }
+
+  /**
+   * SCRAM-SHA-256 against the role's verifier; a name without one goes through the same
+   * exchange against a mock verifier, so that a client cannot tell it from a wrong
+   * password. Returns the server's final message.
+   */
+  private async authenticate(user: string): Promise<string> {
+    const login = await this.options.readers.login(user);
+    const exchange = new ScramServerExchange(login.verifier ?? mockScramVerifier(user, this.mockSecret));
+    this.socket.write(authentication(AUTH_SASL, Buffer.from(`${SCRAM_MECHANISM}\0\0`, 'utf8')));
+    const deadline = Date.now() + AUTHENTICATION_TIMEOUT_MS;
+    try {
+      const initial = await this.saslResponse(deadline);
+      const mechanismEnd = initial.indexOf(0);
+      if (initial.subarray(0, mechanismEnd).toString('utf8') !== SCRAM_MECHANISM) throw new LoginRefused('08P01', 'client selected an invalid SASL authentication mechanism');
+      const clientFirst = initial.subarray(mechanismEnd + 5).toString('utf8');
+      this.socket.write(authentication(AUTH_SASL_CONTINUE, Buffer.from(exchange.serverFirstMessage(clientFirst), 'utf8')));
+      const serverFinal = exchange.verifyClientFinal((await this.saslResponse(deadline)).toString('utf8'));
+      if (!serverFinal || !login.verifier) throw new LoginRefused('28P01', `password authentication failed for user "${user}"`);
+      if (!login.mayLogIn) throw new LoginRefused('28000', `role "${user}" is not permitted to log in`);
+      return serverFinal;
+    } catch (error) {
+      if (error instanceof ScramProtocolError) throw new LoginRefused('08P01', error.message);
+      throw error;
+    }
+  }
+
+  /** The body of the client's next SASL message ('p'). */
+  private async saslResponse(deadline: number): Promise<Buffer> {
+    const packet = await this.next(Math.max(1, deadline - Date.now()));
+    if (!packet) throw new LoginRefused('08006', 'the client did not finish authenticating in time');
+    if (packet[0] !== 'p'.charCodeAt(0)) throw new LoginRefused('08P01', `expected a SASL response, got message type ${JSON.stringify(String.fromCharCode(packet[0]!))}`);
+    return packet.subarray(5);
+  }
+
+  /** Ends the connection with a FATAL error. */
+  terminate(text: string, code = '57P01'): void {
+    this.socket.end(errorResponse(text, 'FATAL', code));
+    this.end();
   }
 
   private async simpleQuery(packet: Buffer): Promise<void> {
@@ -195,12 +316,12 @@ class ReaderConnection {
   }
 
   private async beginAsReader(): Promise<void> {
-    const answer = await this.db.execProtocolRaw(
-      queryMessage(`BEGIN READ ONLY; SET LOCAL ROLE "${this.options.readerRole}"; SET LOCAL statement_timeout = ${this.options.statementTimeoutMs}`),
-    );
+    const role = `"${this.reader!.replaceAll('"', '""')}"`;
+    const answer = await this.db.execProtocolRaw(queryMessage(`BEGIN READ ONLY; SET LOCAL ROLE ${role}; SET LOCAL statement_timeout = ${this.options.statementTimeoutMs}`));
     if (messageTypes(answer).includes('E')) {
       await this.db.execProtocolRaw(queryMessage('ROLLBACK'));
-      throw new Error(`could not become the reader role ${this.options.readerRole}`);
+      // Its role was dropped since it logged in.
+      throw new Error(`could not become the reader role ${role}`);
     }
   }
 
