@@ -143,9 +143,10 @@ describe('connections', () => {
     const ids = (await system.orders.db.$queryRawUnsafe<Array<{ customer_id: string; n: number }>>(
       `SELECT customer_id, COUNT(*)::int AS n FROM orders WHERE placed_at >= '2026-01-01' AND placed_at < '2026-07-01' GROUP BY customer_id ORDER BY customer_id LIMIT 30`,
     ));
+    // first: 100, not 1000: the cost counts the 30 ids, and 30 × 1000 orders is over the limit.
     const response = await graphql(
       system.gateway,
-      `query($ids: [ID!]!) { customers(ids: $ids) { id orders(first: 1000, placedFrom: "2026-01-01T00:00:00Z", placedTo: "2026-07-01T00:00:00Z") { edges { node { id placedAt } } } } }`,
+      `query($ids: [ID!]!) { customers(ids: $ids) { id orders(first: 100, placedFrom: "2026-01-01T00:00:00Z", placedTo: "2026-07-01T00:00:00Z") { edges { node { id placedAt } } } } }`,
       { ids: ids.map((r) => r.customer_id) },
     );
     expect(response.body.errors).toBeUndefined();

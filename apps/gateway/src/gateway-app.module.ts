@@ -13,6 +13,8 @@ import { ExportsModule } from './exports/exports.module.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { LoadersFactory } from './loaders/request-loaders.js';
 import { RateLimitModule } from './limits/rate-limit.module.js';
+import { queryCostPlugin } from './limits/query-cost.plugin.js';
+import { trustedDocumentsPlugin } from './limits/trusted-documents.js';
 import { GatewayMetrics } from './operations/gateway-metrics.js';
 import { formatGraphQLError } from './operations/graphql-errors.js';
 import { compiledExecutionPlugin } from './operations/compiled-execution.plugin.js';
@@ -27,8 +29,8 @@ import { ReportsModule } from './reports/reports.module.js';
 
 /**
  * Limits checked before execution; a query over them is refused with a clear error.
- * graphql-armor's cost multiplies a list field's cost by a literal `first`: 1000 orders
- * with their customers and their lines' products cost about 85,000.
+ * The cost (limits/query-cost.plugin.ts) multiplies a list by its rows, variables
+ * included: 1000 orders with their customers and their lines' products cost 61,813.
  */
 export const QUERY_LIMITS = { maxDepth: 10, maxCost: 200_000, maxAliases: 15, maxDirectives: 20, maxTokens: 2000 };
 
@@ -37,7 +39,8 @@ export class GatewayAppModule {
   static register(config: GatewayConfig): DynamicModule {
     const armor = new ApolloArmor({
       maxDepth: { n: QUERY_LIMITS.maxDepth },
-      costLimit: { maxCost: QUERY_LIMITS.maxCost },
+      // Cost is computed with the variables applied, once the operation is known: queryCostPlugin.
+      costLimit: { enabled: false },
       maxAliases: { n: QUERY_LIMITS.maxAliases },
       maxDirectives: { n: QUERY_LIMITS.maxDirectives },
       // graphql-armor counts tokens in a plugin that parses the document itself and
@@ -83,7 +86,9 @@ export class GatewayAppModule {
               // which wraps every resolver of every row in promise bookkeeping: the largest
               // cost of a 1000-order page. Nothing here sets cache hints.
               ApolloServerPluginCacheControlDisabled(),
+              ...(config.trustedDocuments ? [trustedDocumentsPlugin(config.trustedDocuments)] : []),
               ...protection.plugins,
+              queryCostPlugin(QUERY_LIMITS.maxCost),
               requestErrorStatusPlugin(),
               ...(config.compiledExecution ? [compiledExecutionPlugin()] : []),
               metricsPlugin(metrics),

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfigError, integerFromEnv, logSettingsFromEnv, serviceCredentialSettingsFromEnv, switchFromEnv, type Env, type LogSettings, type ServiceCredentialSettings } from '@tributary/core';
 import { DOWNSTREAM_NAMES, DOWNSTREAM_SERVICES, type DownstreamName } from './downstream/downstream-services.js';
 import { rateLimitConfigFromEnv, type RateLimitConfig } from './limits/rate-limit.config.js';
+import { trustedDocumentsFromEnv, type TrustedDocumentManifest } from './limits/trusted-documents.js';
 
 /** Everything the gateway reads from its environment, validated once at boot. */
 export interface GatewayConfig extends LogSettings {
@@ -25,6 +26,8 @@ export interface GatewayConfig extends LogSettings {
   breakerHalfOpenAfterMs: number;
   /** Requests per client, a token bucket shared in Redis or kept in memory (see rateLimitConfigFromEnv); null: RATE_LIMIT=off. */
   rateLimit: RateLimitConfig | null;
+  /** The only documents accepted, from the manifest at `TRUSTED_DOCUMENTS`; null (unset): any document. */
+  trustedDocuments: TrustedDocumentManifest | null;
   /** Introspection and the playground; off in production. */
   development: boolean;
   /** HMAC secret of connection cursors. Set it to the same value on every gateway replica. */
@@ -44,7 +47,8 @@ function url(env: Env, name: string, fallback: string): string {
  * `GATEWAY_PORT` (4000), `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the services' default
  * ports on localhost), `REPORTING_URL` (http://localhost:4004; `off`: no reporting store), `TRIBUTARY_BATCHING` (on), `COMPILED_EXECUTION` (on), `DOWNSTREAM_EXTENSION` (on),
  * `DOWNSTREAM_TIMEOUT_MS` (5000), `DOWNSTREAM_ATTEMPTS` (3), `BREAKER_THRESHOLD` (5),
- * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `CURSOR_SECRET`, `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`.
+ * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `CURSOR_SECRET`, `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`,
+ * `TRUSTED_DOCUMENTS` (unset; a manifest's path: only its documents are accepted).
  */
 export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
   const services = Object.fromEntries(DOWNSTREAM_NAMES.map((service) => [service, url(env, `${service.toUpperCase()}_URL`, DOWNSTREAM_SERVICES[service])])) as Record<DownstreamName, string>;
@@ -63,6 +67,7 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
     breakerThreshold: integerFromEnv(env, 'BREAKER_THRESHOLD', 5, 1, 1000),
     breakerHalfOpenAfterMs: integerFromEnv(env, 'BREAKER_HALF_OPEN_AFTER_MS', 5000, 10, 600_000),
     rateLimit: rateLimitConfigFromEnv(env),
+    trustedDocuments: trustedDocumentsFromEnv(env),
     development: env.NODE_ENV !== 'production',
     // Without a configured secret, cursors are valid until this process restarts.
     cursorSecret: cursorSecret ?? randomBytes(32).toString('base64url'),
