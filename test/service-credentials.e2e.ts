@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditCommandFromArgs, auditContract } from '@tributary/batch-api';
 import type { Product } from '@tributary/contracts';
 import { SERVICE_TOKEN_AUDIENCE, ServiceCredential, type ServiceCredentialSettings } from '@tributary/core';
 import { projectPath } from '@tributary/database';
@@ -153,6 +154,16 @@ describe('a service started in production mode with its secrets', () => {
       expect((await request(url).get(path).set('authorization', authorization)).status, path).not.toBe(401);
     }
     expect((await request(url).get('/openapi.json').set('authorization', authorization)).status).toBe(200);
+  });
+
+  it('npm run audit:contract audits it with SERVICE_TOKEN_SECRET from its environment, and is refused without', async () => {
+    const openApiAudit = async (env: Record<string, string>) => {
+      const report = await auditContract(auditCommandFromArgs([url, '--resource', 'customers'], env).options);
+      return report.results.find((result) => result.name === 'openapi.document');
+    };
+    expect(await openApiAudit({ SERVICE_TOKEN_SECRET: SECRET })).toMatchObject({ result: 'ok' });
+    // Without it, every path it reads the document from answered 401.
+    expect(await openApiAudit({})).toMatchObject({ result: 'error', reason: expect.stringContaining('no OpenAPI document at /openapi.json') });
   });
 });
 
