@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ApiKeyStore } from '../apps/gateway/src/auth/api-key-store.js';
 import type { DatabaseLocation } from '@tributary/database';
 import { databaseEnv, SERVICES, serviceDatabaseEnv, type SeededDataSet, type ServiceName } from './data-sets.js';
 import { freePorts, startProcess, waitUntilIdle, type RunningProcess } from './processes.js';
@@ -69,6 +73,30 @@ type Start = (name: string, script: string, portVariable: string, port: number, 
 /** The gateways run in production mode, which needs a service credential: every process of a run shares this secret, so the services check it. */
 const SERVICE_TOKEN_SECRET = randomBytes(32).toString('base64url');
 
+/**
+ * Production mode needs its secrets too, and a credential on every request: the
+ * benchmark's gateways read one key store with one reporter key, which every request
+ * sends (benchRequestHeaders; the other contenders ignore the header). Rate limits are
+ * off: the benchmark is one client that asks as fast as it is answered.
+ */
+const benchGateway = memoize(() => {
+  const keyStore = join(mkdtempSync(join(tmpdir(), 'tributary-bench-keys-')), 'api-keys.json');
+  const key = new ApiKeyStore(keyStore).create('benchmark', 'reporter').key;
+  process.once('exit', () => rmSync(dirname(keyStore), { recursive: true, force: true }));
+  return {
+    env: { NODE_ENV: 'production', CURSOR_SECRET: randomBytes(32).toString('base64url'), API_KEYS_FILE: keyStore, RATE_LIMIT: 'off' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+  };
+});
+
+/** The headers of every request the benchmark sends to a contender. */
+export const benchRequestHeaders = (): Record<string, string> => benchGateway().headers;
+
+function memoize<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 function processStarter(contender: ContenderName, started: RunningProcess[], options: ContenderOptions): Start {
   return async (name, script, portVariable, port, env) => {
     const log: Record<string, string> = options.statementLogDir ? { SQL_STATEMENT_LOG: statementLogOf(options.statementLogDir, contender, name) } : {};
@@ -116,7 +144,7 @@ export async function storeFilled(reportingUrl: string, onProgress?: (line: stri
 async function startStore(start: Start, dataSet: SeededDataSet, onProgress?: (line: string) => void): Promise<RunningProcess> {
   const { reportingUrl, services, gatewayPort } = await startPumpedServices(start, dataSet, dataSet.reporting);
   await storeFilled(reportingUrl, onProgress);
-  return start('gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', gatewayPort, { NODE_ENV: 'production', ...ownersEnv(services), REPORTING_URL: reportingUrl });
+  return start('gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', gatewayPort, { ...benchGateway().env, ...ownersEnv(services), REPORTING_URL: reportingUrl });
 }
 
 const ownersEnv = (services: Record<ServiceName, string>) => ({ CUSTOMERS_URL: services.customers, ORDERS_URL: services.orders, CATALOG_URL: services.catalog });
@@ -153,7 +181,7 @@ async function startTributary(name: 'tributary' | 'naive', start: Start, dataSet
   const services = await startServices(start, dataSet);
   const [port] = await freePorts(1);
   // The live path: no reporting store, so every report is answered by the services.
-  const env = { NODE_ENV: 'production', CUSTOMERS_URL: services.customers, ORDERS_URL: services.orders, CATALOG_URL: services.catalog, REPORTING_URL: 'off' };
+  const env = { ...benchGateway().env, CUSTOMERS_URL: services.customers, ORDERS_URL: services.orders, CATALOG_URL: services.catalog, REPORTING_URL: 'off' };
   // One call per key is slow by nature: give it room rather than time it out.
   const naive = { TRIBUTARY_BATCHING: 'off', DOWNSTREAM_TIMEOUT_MS: '60000' };
   return start(name === 'naive' ? 'naive gateway' : 'gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', port!, name === 'naive' ? { ...env, ...naive } : env);

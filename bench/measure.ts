@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { request } from 'undici';
-import type { Contender } from './contenders.js';
+import { benchRequestHeaders, type Contender } from './contenders.js';
 import type { DataSize } from './data-sets.js';
 import { cpuTicks } from './processes.js';
 import { seededRandom, type Scenario, type Variables } from './scenarios.js';
@@ -46,7 +46,7 @@ async function ask(contender: Contender, scenario: Scenario, variables: Variable
   const started = performance.now();
   const response = await request(`${contender.url}${contender.path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: benchRequestHeaders(),
     body: contender.requestBody(scenario, variables),
   });
   const text = await response.body.text();
@@ -194,7 +194,7 @@ export async function measureLoad(
             {
               method: 'POST',
               path: contender.path,
-              headers: { 'content-type': 'application/json' },
+              headers: benchRequestHeaders(),
               setupRequest: (req, context) => {
                 const entry = pick();
                 const known = measured && ++sent % checkEvery === 0 ? Math.floor(random() * entry.checked.variables.length) : -1;

@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { EMBEDDED_SESSION_SETTINGS, type DatabaseLocation } from '@tributary/database';
 import type { BenchOptions } from './bench-options.js';
-import { CONTENDER_LABELS, startContender, statementLogOf, type ContenderName } from './contenders.js';
+import { benchRequestHeaders, CONTENDER_LABELS, startContender, statementLogOf, type ContenderName } from './contenders.js';
 import { SERVICES, type SeededDataSet } from './data-sets.js';
 import { argumentSequence } from './measure.js';
 import type { StatementPlan } from './report/bench-results.js';
@@ -79,7 +79,7 @@ export async function capturePlans(dataSet: SeededDataSet, scenarios: readonly S
           const files = contender.processes.map((p) => ({ process: p.name, file: statementLogOf(logDir, contenderName, p.name) }));
           const offsets = files.map(({ file }) => (existsSync(file) ? statSync(file).size : 0));
           const [variables] = argumentSequence(scenario, dataSet.size, options.until, 1, 4242);
-          const response = await fetch(`${contender.url}${contender.path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: contender.requestBody(scenario, variables!) });
+          const response = await fetch(`${contender.url}${contender.path}`, { method: 'POST', headers: benchRequestHeaders(), body: contender.requestBody(scenario, variables!) });
           await response.text();
           await contender.settle();
           files.forEach(({ process, file }, index) => {
