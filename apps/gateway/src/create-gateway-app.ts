@@ -3,6 +3,9 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
 import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/core';
+import type { DestinationStream } from 'pino';
+import { AuditLog } from './auth/audit-log.js';
+import { Authenticator, authenticationMiddleware } from './auth/authentication.middleware.js';
 import { GatewayAppModule } from './gateway-app.module.js';
 import { rateLimitMiddleware } from './limits/rate-limit.middleware.js';
 import { RateLimiter } from './limits/rate-limiter.js';
@@ -11,13 +14,21 @@ import { playgroundMiddleware } from './playground/playground.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
+export interface GatewayAppOptions {
+  /** Where the logs go instead of stdout: for tests that read them. */
+  logDestination?: DestinationStream;
+}
+
 /** Builds the gateway as it runs in production, for main.ts and tests alike. */
-export async function createGatewayApp(config: GatewayConfig): Promise<INestApplication> {
-  const logger = createAppLogger('gateway', config);
-  const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule.register(config), { logger: new PinoNestLogger(logger) });
+export async function createGatewayApp(config: GatewayConfig, { logDestination }: GatewayAppOptions = {}): Promise<INestApplication> {
+  const logger = createAppLogger('gateway', config, logDestination);
+  const authenticator = new Authenticator(config.auth);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule.register(config, new AuditLog(logger)), { logger: new PinoNestLogger(logger) });
   app.use(requestLogging(logger));
   // Before Apollo's middleware: a browser's GET /graphql gets the playground.
   if (config.development) app.use(playgroundMiddleware(GRAPHQL_PATH));
+  // Before anything reads the body: a request without a valid credential costs nothing more.
+  app.use(GRAPHQL_PATH, authenticationMiddleware(authenticator, logger));
   // After authentication, which names the client; before the body is read or anything is called.
   if (config.rateLimit) app.use(GRAPHQL_PATH, rateLimitMiddleware(app.get(RateLimiter), logger));
   app.useGlobalPipes(createValidationPipe());

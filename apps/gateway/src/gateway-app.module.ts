@@ -1,10 +1,12 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { DateTimeResolver } from 'graphql-scalars';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { AuditLog } from './auth/audit-log.js';
+import { applyAccessList } from './auth/schema-access.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { CustomersModule } from './customers/customers.module.js';
 import { DownstreamStats } from './downstream/downstream-stats.js';
@@ -36,7 +38,7 @@ export const QUERY_LIMITS = { maxDepth: 10, maxCost: 200_000, maxAliases: 15, ma
 
 @Module({})
 export class GatewayAppModule {
-  static register(config: GatewayConfig): DynamicModule {
+  static register(config: GatewayConfig, audit: AuditLog): DynamicModule {
     const armor = new ApolloArmor({
       maxDepth: { n: QUERY_LIMITS.maxDepth },
       // Cost is computed with the variables applied, once the operation is known: queryCostPlugin.
@@ -64,19 +66,21 @@ export class GatewayAppModule {
             sortSchema: true,
             // graphql-scalars' DateTime takes the services' ISO strings as they come.
             buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTimeResolver }] },
+            // Who may use each root field: auth/access-list.ts.
+            transformSchema: (schema) => applyAccessList(schema, audit),
             path: '/graphql',
             playground: false,
             introspection: config.development,
             csrfPrevention: true,
             // A fresh set of loaders and counters per request: nothing cached is ever
             // shared between requests or users.
-            context: ({ res }: { res: ServerResponse }) => {
+            context: ({ req, res }: { req: IncomingMessage; res: ServerResponse }) => {
               const clientGone = new AbortController();
               res.once('close', () => {
                 if (!res.writableFinished) clientGone.abort();
               });
               const downstream = new DownstreamStats(clientGone.signal);
-              return { downstream, loaders: loaders.create(downstream), freshness: new ReportFreshness() };
+              return { downstream, loaders: loaders.create(downstream), freshness: new ReportFreshness(), principal: req.principal };
             },
             // Nest's driver types Apollo's CommonJS build and these come from its ES build:
             // the same objects under two declarations.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, integerFromEnv, logSettingsFromEnv, serviceCredentialSettingsFromEnv, switchFromEnv, type Env, type LogSettings, type ServiceCredentialSettings } from '@tributary/core';
+import { authConfigFromEnv, type AuthConfig } from './auth/auth.config.js';
 import { DOWNSTREAM_NAMES, DOWNSTREAM_SERVICES, type DownstreamName } from './downstream/downstream-services.js';
 import { rateLimitConfigFromEnv, type RateLimitConfig } from './limits/rate-limit.config.js';
 import { trustedDocumentsFromEnv, type TrustedDocumentManifest } from './limits/trusted-documents.js';
@@ -34,6 +35,8 @@ export interface GatewayConfig extends LogSettings {
   cursorSecret: string;
   /** `SERVICE_TOKEN_SECRET`: the credential the gateway's calls to the services carry (required in production). */
   serviceCredential: ServiceCredentialSettings;
+  /** Who may call: API keys, JWTs, and whether development requests without a credential pass. */
+  auth: AuthConfig;
 }
 
 function url(env: Env, name: string, fallback: string): string {
@@ -47,14 +50,19 @@ function url(env: Env, name: string, fallback: string): string {
  * `GATEWAY_PORT` (4000), `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the services' default
  * ports on localhost), `REPORTING_URL` (http://localhost:4004; `off`: no reporting store), `TRIBUTARY_BATCHING` (on), `COMPILED_EXECUTION` (on), `DOWNSTREAM_EXTENSION` (on),
  * `DOWNSTREAM_TIMEOUT_MS` (5000), `DOWNSTREAM_ATTEMPTS` (3), `BREAKER_THRESHOLD` (5),
- * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `CURSOR_SECRET`, `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`,
- * `TRUSTED_DOCUMENTS` (unset; a manifest's path: only its documents are accepted).
+ * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `CURSOR_SECRET`, `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`;
+ * who may call: see authConfigFromEnv; `TRUSTED_DOCUMENTS` (unset; a manifest's path: only its documents are accepted).
  */
 export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
   const services = Object.fromEntries(DOWNSTREAM_NAMES.map((service) => [service, url(env, `${service.toUpperCase()}_URL`, DOWNSTREAM_SERVICES[service])])) as Record<DownstreamName, string>;
   const cursorSecret = env.CURSOR_SECRET;
   if (cursorSecret !== undefined && cursorSecret.length < 16) throw new ConfigError('CURSOR_SECRET must have at least 16 characters');
-  if (env.NODE_ENV === 'production' && !env.SERVICE_TOKEN_SECRET) throw new ConfigError('NODE_ENV=production needs SERVICE_TOKEN_SECRET (the service credential, shared with the services)');
+  const development = env.NODE_ENV !== 'production';
+  // Production names every secret it lacks at once, not one per failed start.
+  if (!development) {
+    const missing = [cursorSecret ? undefined : 'CURSOR_SECRET (the page-token secret, the same on every replica)', env.API_KEYS_FILE ? undefined : 'API_KEYS_FILE (the API key store)', env.SERVICE_TOKEN_SECRET ? undefined : 'SERVICE_TOKEN_SECRET (the service credential, shared with the services)'].filter(Boolean);
+    if (missing.length > 0) throw new ConfigError(`NODE_ENV=production needs ${missing.join(' and ')}`);
+  }
   return {
     port: integerFromEnv(env, 'GATEWAY_PORT', 4000, 0, 65535),
     services,
@@ -68,7 +76,8 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
     breakerHalfOpenAfterMs: integerFromEnv(env, 'BREAKER_HALF_OPEN_AFTER_MS', 5000, 10, 600_000),
     rateLimit: rateLimitConfigFromEnv(env),
     trustedDocuments: trustedDocumentsFromEnv(env),
-    development: env.NODE_ENV !== 'production',
+    development,
+    auth: authConfigFromEnv(env, development),
     // Without a configured secret, cursors are valid until this process restarts.
     cursorSecret: cursorSecret ?? randomBytes(32).toString('base64url'),
     serviceCredential: serviceCredentialSettingsFromEnv(env),
