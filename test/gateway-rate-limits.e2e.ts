@@ -1,19 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { DataFactory, freePorts, startFakeServices } from '@tributary/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeyStore } from '../apps/gateway/src/auth/api-key-store.js';
 import { DOWNSTREAM_NAMES, type DownstreamName } from '../apps/gateway/src/downstream/downstream-services.js';
+import { gatewayConfigFromEnv, type GatewayConfig } from '../apps/gateway/src/gateway.config.js';
 import { RATE_LIMIT_DEFAULTS, type RateLimitConfig } from '../apps/gateway/src/limits/rate-limit.config.js';
 import { RedisBucketStore } from '../apps/gateway/src/limits/redis-bucket-store.js';
 import { startGateway, type FakeDownstream, type GatewayUnderTest } from './support/gateway-under-test.js';
 
 /**
- * Rate limits per client, over real HTTP: two clients are two loopback addresses
- * (127.0.0.2, 127.0.0.3), which anonymous development requests are counted by. A client
- * has 3 requests at once and 1 more per second.
+ * Rate limits per client, over real HTTP. In memory, two clients are two loopback addresses
+ * (127.0.0.2, 127.0.0.3), which anonymous development requests are counted by; between two
+ * gateways on one Redis they are two API keys sent from the same address, as in production.
+ * A client has 3 requests at once and 1 more per second.
  */
 const redisUrl = process.env.TEST_REDIS_URL;
 if (!redisUrl) console.log('gateway-rate-limits: the Redis tests are skipped, TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379)');
@@ -51,10 +57,10 @@ interface Answer {
 }
 
 /** POST /graphql from a chosen loopback address, so that each address is its own client. */
-function post(gateway: RunningGateway, from: string, body = QUERY): Promise<Answer> {
+function post(gateway: RunningGateway, from: string, body = QUERY, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: gateway.port, path: '/graphql', method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'application/json' } },
+      { host: '127.0.0.1', port: gateway.port, path: '/graphql', method: 'POST', localAddress: from, agent: false, headers: { 'content-type': 'application/json', ...headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -87,17 +93,17 @@ function expectRefused(answer: Answer) {
 
 type RunningGateway = GatewayUnderTest & { port: number };
 
-async function startLimitedGateway(rateLimit: Partial<RateLimitConfig>): Promise<RunningGateway> {
+async function startLimitedGateway(rateLimit: Partial<RateLimitConfig>, overrides: Partial<GatewayConfig> = {}): Promise<RunningGateway> {
   const urls = Object.fromEntries(DOWNSTREAM_NAMES.map((name) => [name, fakes[name].url])) as Record<DownstreamName, string>;
-  const gateway = await startGateway(urls, { rateLimit: { ...RATE_LIMIT_DEFAULTS, redisUrl: null, ...LIMIT, ...rateLimit } });
+  const gateway = await startGateway(urls, { rateLimit: { ...RATE_LIMIT_DEFAULTS, redisUrl: null, ...LIMIT, ...rateLimit }, ...overrides });
   await gateway.app.listen(0, '127.0.0.1');
   return { ...gateway, port: (gateway.http.address() as AddressInfo).port };
 }
 
 /** Spends a client's whole burst, each request served and counted down in RateLimit-Remaining. */
-async function spendBurst(gateway: RunningGateway, from: string) {
+async function spendBurst(gateway: RunningGateway, from: string, headers: Record<string, string> = {}) {
   for (let remaining = LIMIT.burst - 1; remaining >= 0; remaining--) {
-    const answer = await post(gateway, from);
+    const answer = await post(gateway, from, QUERY, headers);
     expectServed(answer);
     expect(answer.headers['ratelimit-limit']).toBe(String(LIMIT.burst));
     expect(answer.headers['ratelimit-remaining']).toBe(String(remaining));
@@ -129,39 +135,52 @@ describe('in memory, one gateway', () => {
   });
 });
 
-describe.skipIf(!redisUrl)('two gateways sharing one Redis', () => {
+describe.skipIf(!redisUrl)('two gateways sharing one Redis, clients by API key', () => {
   const keyPrefix = `${RUN_PREFIX}gateways:`;
+  const as = (client: { key: string }) => ({ authorization: `Bearer ${client.key}` });
+  let keyDir: string;
+  let alice: ReturnType<ApiKeyStore['create']>;
+  let bob: ReturnType<ApiKeyStore['create']>;
   let redis: Redis;
   let a: RunningGateway;
   let b: RunningGateway;
 
   beforeAll(async () => {
+    // One key store for both replicas, as a shared volume would be.
+    keyDir = mkdtempSync(join(tmpdir(), 'tributary-rate-limit-keys-'));
+    const keys = new ApiKeyStore(join(keyDir, 'api-keys.json'));
+    alice = keys.create('alice dashboard', 'reporter');
+    bob = keys.create('bob dashboard', 'reporter');
     redis = new Redis(redisUrl!);
-    [a, b] = await Promise.all([startLimitedGateway({ redisUrl: redisUrl!, keyPrefix }), startLimitedGateway({ redisUrl: redisUrl!, keyPrefix })]);
+    // Every request needs a credential, as in production: the client is the key, not the address.
+    const auth = { ...gatewayConfigFromEnv({}).auth, mode: 'required' as const, apiKeysFile: join(keyDir, 'api-keys.json') };
+    [a, b] = await Promise.all([startLimitedGateway({ redisUrl: redisUrl!, keyPrefix }, { auth }), startLimitedGateway({ redisUrl: redisUrl!, keyPrefix }, { auth })]);
   });
 
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
     await redis?.quit();
+    if (keyDir) rmSync(keyDir, { recursive: true, force: true });
   });
 
   it('a client that spent its burst on gateway A is refused on B too; another client is served on both; after Retry-After the first is served again', async () => {
-    await spendBurst(a, ALICE);
+    // Both from one address: only the keys tell the clients apart.
+    await spendBurst(a, ALICE, as(alice));
     const callsBefore = downstreamCalls();
-    expectRefused(await post(b, ALICE));
-    expectRefused(await post(a, ALICE));
+    expectRefused(await post(b, ALICE, QUERY, as(alice)));
+    expectRefused(await post(a, ALICE, QUERY, as(alice)));
     expect(downstreamCalls()).toBe(callsBefore);
 
-    expectServed(await post(b, BOB));
-    expectServed(await post(a, BOB));
+    expectServed(await post(b, ALICE, QUERY, as(bob)));
+    expectServed(await post(a, ALICE, QUERY, as(bob)));
 
-    // The buckets are in Redis, under this run's prefix, and expire once full again (3 s at 1 per second, plus a second).
-    const ttl = await redis.pttl(`${keyPrefix}ip:${ALICE}`);
+    // The buckets are in Redis, by key id under this run's prefix, and expire once full again (3 s at 1 per second, plus a second).
+    const ttl = await redis.pttl(`${keyPrefix}key:${alice.record.id}`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(4000);
 
     await sleep(1000);
-    expectServed(await post(b, ALICE));
+    expectServed(await post(b, ALICE, QUERY, as(alice)));
   });
 
   it('the Lua script is atomic: 40 requests at once through two stores take exactly the burst of 20', async () => {
@@ -226,7 +245,7 @@ describe('Redis unreachable: answered from local buckets, never a wait or an err
       for (let i = 0; i < 4; i++) decisions.push(await store.take('client'));
       expect(performance.now() - started).toBeLessThan(400);
       expect(decisions.map((decision) => decision.allowed)).toEqual([true, true, true, false]);
-      expect(warnings).toEqual([expect.stringContaining('rate limits: Redis does not answer (Command timed out)')]);
+      expect(warnings).toEqual([expect.stringContaining('rate limits: Redis does not answer (no answer within 100 ms)')]);
     } finally {
       await store.close();
       proxy.close();

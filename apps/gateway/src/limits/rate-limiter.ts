@@ -23,7 +23,7 @@ export class RateLimiter implements OnModuleInit, OnModuleDestroy {
     return this.store.take(clientId);
   }
 
-  /** Waits for a first connection to Redis at boot (not longer than one failed attempt), so that the first requests are shared ones. */
+  /** Waits for Redis at boot (RedisBucketStore.connected: three seconds at most), so that the first requests are counted in the shared buckets. */
   async onModuleInit(): Promise<void> {
     const where = this.config.redisUrl ? `shared in Redis at ${new URL(this.config.redisUrl).host}` : 'in memory, per replica';
     new Logger('RateLimiter').log(`rate limits: ${this.config.burst} requests at once, ${this.config.perSecond} per second per client, ${where}`);

@@ -48,6 +48,30 @@ export interface RedisBucketStoreOptions {
 
 /** After Redis failed a request, the next ones go straight to the local buckets for this long. */
 const SKIP_AFTER_FAILURE_MS = 1000;
+/** Errors after which waiting for a connection at boot is pointless: nothing listens there. */
+const NOTHING_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+
+/**
+ * `promise`, or a rejection after `ms`. The rejection waits one turn of the event loop
+ * more (setImmediate runs after I/O), so that an answer that arrived while the loop was
+ * busy elsewhere, rendering a large response, is read before the time is declared up:
+ * a busy gateway is not a slow Redis.
+ */
+export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => setImmediate(() => reject(new Error(`no answer within ${ms} ms`))), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error as Error);
+      },
+    );
+  });
+}
 
 /**
  * Buckets in Redis, shared by every gateway replica. When Redis is down, slow or not yet
@@ -68,13 +92,18 @@ export class RedisBucketStore implements BucketStore {
   ) {
     this.local = new MemoryBucketStore(settings);
     this.ttlMs = fullAfterMs(settings) + 1000;
+    // A request waits `timeoutMs` (within, above); these are longer, for the connection
+    // itself: commands a request gave up on are dropped, and a socket that stopped
+    // answering is replaced, but a gateway whose event loop was busy for a moment keeps it.
+    const connectionTimeoutMs = Math.max(2000, 20 * options.timeoutMs);
     this.redis = new Redis(options.url, {
       // Fail at once instead of queueing while disconnected, and never retry a command:
       // the local bucket answers instead.
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout: options.timeoutMs,
-      connectTimeout: Math.max(options.timeoutMs, 1000),
+      commandTimeout: connectionTimeoutMs,
+      socketTimeout: connectionTimeoutMs,
+      connectTimeout: connectionTimeoutMs,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
       connectionName: 'tributary-gateway-rate-limits',
     });
@@ -88,11 +117,11 @@ export class RedisBucketStore implements BucketStore {
   }
 
   /**
-   * Resolves once connected, or after one failed attempt or `withinMs` (a server that
-   * accepts and never answers): the local buckets answer meanwhile, and the client keeps
-   * reconnecting.
+   * Resolves true once connected; false when nothing listens at the address, or after
+   * `withinMs` (a server that accepts and never answers, or one still starting). Either
+   * way the local buckets answer meanwhile and the client keeps reconnecting.
    */
-  connected(withinMs = 2000): Promise<boolean> {
+  connected(withinMs = 3000): Promise<boolean> {
     if (this.redis.status === 'ready') return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -103,25 +132,26 @@ export class RedisBucketStore implements BucketStore {
         clearTimeout(timer);
         this.redis.off('ready', onReady);
         this.redis.off('error', onError);
-        this.redis.off('end', onError);
+        this.redis.off('end', onEnd);
         resolve(ready);
       };
       const onReady = () => done(true);
-      const onError = () => done(false);
+      const onError = (error: NodeJS.ErrnoException) => {
+        if (NOTHING_THERE.has(error.code ?? '')) done(false);
+      };
+      const onEnd = () => done(false);
       this.redis.once('ready', onReady);
-      this.redis.once('error', onError);
-      this.redis.once('end', onError);
+      this.redis.on('error', onError);
+      this.redis.once('end', onEnd);
     });
   }
 
   async take(key: string): Promise<BucketDecision> {
     if (this.redis.status !== 'ready' || performance.now() < this.skipRedisUntil) return this.local.takeNow(key);
     try {
-      const [allowed, remaining, retryAfterMs] = await (this.redis as unknown as WithTakeToken).tributaryTakeToken(
-        this.options.keyPrefix + key,
-        this.settings.perSecond,
-        this.settings.burst,
-        this.ttlMs,
+      const [allowed, remaining, retryAfterMs] = await within(
+        (this.redis as unknown as WithTakeToken).tributaryTakeToken(this.options.keyPrefix + key, this.settings.perSecond, this.settings.burst, this.ttlMs),
+        this.options.timeoutMs,
       );
       return { allowed: allowed === 1, remaining, retryAfterMs };
     } catch (error) {
