@@ -8,7 +8,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCommandFromArgs, auditContract } from '@tributary/batch-api';
-import type { Product } from '@tributary/contracts';
+import { REPORTING_TABLES, type Product } from '@tributary/contracts';
 import { SERVICE_TOKEN_AUDIENCE, ServiceCredential, type ServiceCredentialSettings } from '@tributary/core';
 import { projectPath } from '@tributary/database';
 import { pumpConfigFromEnv, PumpScheduler } from '@tributary/pump-kit';
@@ -207,7 +207,7 @@ describe('the gateway, the services and the reporting app sharing one SERVICE_TO
     await gateway?.close();
     for (const service of [orders, customers, catalog, reporting]) await service?.close();
     await databases.dropAll();
-    for (const role of [reportingConfig?.reader.role, ...['customers', 'orders', 'products'].map((table) => `tributary_pump_${suffix}_${table}`)]) if (role) await databases.dropRole(role);
+    for (const role of [reportingConfig?.reader.role, ...REPORTING_TABLES.map((table) => `tributary_pump_${suffix}_${table}`)]) if (role) await databases.dropRole(role);
   });
 
   it('each of them refuses a call without the credential: nothing below passes on an open door', async () => {
