@@ -158,6 +158,7 @@ describe.skipIf(!redisUrl)('two gateways sharing one Redis, clients by API key',
   });
 
   afterAll(async () => {
+    // The last test closes them; these are for a run that stopped before it.
     await Promise.all([a?.close(), b?.close()]);
     await redis?.quit();
     if (keyDir) rmSync(keyDir, { recursive: true, force: true });
@@ -194,6 +195,13 @@ describe.skipIf(!redisUrl)('two gateways sharing one Redis, clients by API key',
     } finally {
       await Promise.all(stores.map((store) => store.close()));
     }
+  });
+
+  it('closing a gateway closes its Redis connection', async () => {
+    const ours = async () => String(await redis.client('LIST')).split('\n').filter((line: string) => line.includes(`name=tributary-gateway-rate-limits:${process.pid} `)).length;
+    expect(await ours()).toBe(2);
+    await Promise.all([a.close(), b.close()]);
+    await expect.poll(ours, { timeout: 1000 }).toBe(0);
   });
 });
 

@@ -105,7 +105,8 @@ export class RedisBucketStore implements BucketStore {
       socketTimeout: connectionTimeoutMs,
       connectTimeout: connectionTimeoutMs,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-      connectionName: 'tributary-gateway-rate-limits',
+      // Which process holds it, in CLIENT LIST.
+      connectionName: `tributary-gateway-rate-limits:${process.pid}`,
     });
     this.redis.defineCommand('tributaryTakeToken', { numberOfKeys: 1, lua: TAKE_TOKEN_LUA });
     this.redis.on('error', (error: Error) => this.fellBack(error));
