@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
-import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/core';
+import { createAppLogger, PinoNestLogger, requestLogging, tracingEnabled, tracingMiddleware } from '@tributary/core';
 import type { DestinationStream } from 'pino';
 import { AuditLog } from './auth/audit-log.js';
 import { Authenticator, authenticationMiddleware } from './auth/authentication.middleware.js';
@@ -24,6 +24,8 @@ export async function createGatewayApp(config: GatewayConfig, { logDestination }
   const logger = createAppLogger('gateway', config, logDestination);
   const authenticator = new Authenticator(config.auth);
   const app = await NestFactory.create<NestExpressApplication>(GatewayAppModule.register(config, new AuditLog(logger)), { logger: new PinoNestLogger(logger) });
+  // The operation's span, active for all the request runs: its log line, loaders and downstream calls.
+  if (tracingEnabled()) app.use(GRAPHQL_PATH, tracingMiddleware());
   app.use(requestLogging(logger));
   // Before Apollo's middleware: a browser's GET /graphql gets the playground.
   if (config.development) app.use(playgroundMiddleware(GRAPHQL_PATH));

@@ -4,6 +4,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { DateTimeResolver } from 'graphql-scalars';
+import { tracingEnabled } from '@tributary/core';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { AuditLog } from './auth/audit-log.js';
 import { applyAccessList } from './auth/schema-access.js';
@@ -20,6 +21,7 @@ import { trustedDocumentsPlugin } from './limits/trusted-documents.js';
 import { GatewayMetrics } from './operations/gateway-metrics.js';
 import { formatGraphQLError } from './operations/graphql-errors.js';
 import { compiledExecutionPlugin } from './operations/compiled-execution.plugin.js';
+import { tracingPlugin } from './operations/tracing.plugin.js';
 import { downstreamExtensionPlugin, freshnessExtensionPlugin, metricsPlugin, requestErrorStatusPlugin } from './operations/graphql-plugins.js';
 import { HealthController } from './operations/health.controller.js';
 import { MetricsController } from './operations/metrics.controller.js';
@@ -94,6 +96,8 @@ export class GatewayAppModule {
               ...protection.plugins,
               queryCostPlugin(QUERY_LIMITS.maxCost),
               requestErrorStatusPlugin(),
+              // Off, not even registered: no hook runs. Before compiledExecutionPlugin (its execute span).
+              ...(tracingEnabled() ? [tracingPlugin()] : []),
               ...(config.compiledExecution ? [compiledExecutionPlugin()] : []),
               metricsPlugin(metrics),
               ...(config.downstreamExtension ? [downstreamExtensionPlugin()] : []),

@@ -1,8 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { startTracing } from '@tributary/core';
 import { createGatewayApp, GRAPHQL_PATH } from './create-gateway-app.js';
 import { gatewayConfigFromEnv } from './gateway.config.js';
 
+// Before the app is built: its logger, middleware and plugins see whether tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT).
+await startTracing('gateway');
 const config = gatewayConfigFromEnv();
 const app = await createGatewayApp(config);
 const log = new Logger('gateway');

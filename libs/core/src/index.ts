@@ -7,3 +7,4 @@ export * from './project-path.util.js';
 export * from './request-logging.js';
 export * from './service-credential.js';
 export * from './signed-token.codec.js';
+export * from './tracing.js';

@@ -2,13 +2,15 @@ import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { LogSettings } from './env.util.js';
+import { traceFields, tracingEnabled } from './tracing.js';
 
 /**
  * One pino logger per app: JSON lines, or readable ones for people watching `npm start`.
  * A destination other than stdout is for tests that read what an app logs.
  */
 export function createAppLogger(name: string, { logLevel, logFormat }: LogSettings, destination?: DestinationStream): Logger {
-  const options = { name, level: logLevel };
+  // With tracing on, every line carries the active span's trace_id and span_id; off, no mixin runs at all.
+  const options = { name, level: logLevel, ...(tracingEnabled() ? { mixin: traceFields } : {}) };
   if (destination) return pino(options, destination);
   return pino({ ...options, ...(logFormat === 'pretty' ? { transport: { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } } } : {}) });
 }
@@ -31,7 +33,7 @@ export function requestLogging(logger: Logger) {
   });
 }
 
-function isPumpTraffic(url: string | undefined): boolean {
+export function isPumpTraffic(url: string | undefined): boolean {
   return url !== undefined && (url.startsWith('/v1/pumps/') || /^\/v1\/[a-z]+:checksum/.test(url));
 }
 

@@ -3,6 +3,7 @@ export * from './database-handle.js';
 export * from './database.module.js';
 export * from './migrations.js';
 export * from './prisma.service.js';
+export * from './prisma-tracing.js';
 export { projectPath } from '@tributary/core';
 export * from './unique-violation.util.js';
 export * from './write-horizon.js';

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { createValidationPipe, ProblemDetailsFilter } from '@tributary/batch-api';
-import { createAppLogger, PinoNestLogger, requestLogging } from '@tributary/core';
+import { createAppLogger, isPumpTraffic, PinoNestLogger, requestLogging, tracingEnabled, tracingMiddleware } from '@tributary/core';
+import { tracePrismaQueries } from '@tributary/database';
 import { asyncApiDocument, type AsyncApiOptions } from '@tributary/pump-kit';
 import { serviceCredentialMiddleware } from './service-credential.middleware.js';
 import type { ServiceConfig } from './service.config.js';
@@ -24,7 +25,10 @@ export interface ServiceDescription {
  */
 export async function createServiceApp(module: DynamicModule, config: ServiceConfig, about: ServiceDescription): Promise<INestApplication> {
   const logger = createAppLogger(config.service, config);
+  await tracePrismaQueries();
   const app = await NestFactory.create<NestExpressApplication>(module, { logger: new PinoNestLogger(logger), bodyParser: false });
+  // Continues the caller's trace. The pumps' steady polling and health probes start no trace of their own.
+  if (tracingEnabled()) app.use(tracingMiddleware((req) => !req.headers.traceparent && (req.url === '/health' || isPumpTraffic(req.url))));
   app.use(requestLogging(logger));
   // Before the body parser: a call without a valid credential costs no more than its headers.
   app.use(serviceCredentialMiddleware(config.serviceCredential, logger));

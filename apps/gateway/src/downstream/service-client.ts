@@ -16,7 +16,7 @@ import {
 } from 'cockatiel';
 import { Pool } from 'undici';
 import { problemCodeOf, type FieldViolation } from '@tributary/contracts';
-import { parseJsonOrUndefined, type ServiceCredential } from '@tributary/core';
+import { inSpan, parseJsonOrUndefined, SpanKind, withTraceHeaders, type ServiceCredential, type Span } from '@tributary/core';
 import type { GatewayMetrics } from '../operations/gateway-metrics.js';
 import { DownstreamError, DownstreamErrorCode } from './downstream.error.js';
 import type { DownstreamStats } from './downstream-stats.js';
@@ -95,17 +95,37 @@ export class ServiceClient {
     return CIRCUIT_STATE_NAMES[this.breaker.state];
   }
 
+  /**
+   * With tracing on, one client span per call, retries included: the service, the route
+   * (the path without its query), the last status, how many retries and the breaker's
+   * state after the call. Each attempt sends the span's traceparent.
+   */
   async call<T>(request: DownstreamRequest, stats: DownstreamStats): Promise<T> {
     if (stats.clientGone.aborted) throw this.abandoned();
+    return inSpan(
+      `${request.method} ${this.service} ${request.path}`,
+      { 'tributary.service': this.service, 'http.route': request.path, 'http.request.method': request.method, 'tributary.keys': request.keys },
+      (span) => this.callWithPolicy<T>(request, stats, span),
+      SpanKind.CLIENT,
+    );
+  }
+
+  private async callWithPolicy<T>(request: DownstreamRequest, stats: DownstreamStats, span: Span | undefined): Promise<T> {
     const policy = this.policyOf(request);
+    let attempts = 0;
     try {
-      return await policy.execute(({ signal }) => this.send<T>(request, stats, signal));
+      return await policy.execute(({ signal }) => {
+        attempts++;
+        return this.send<T>(request, stats, signal, span);
+      });
     } catch (error) {
       if (isBrokenCircuitError(error)) throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, 'circuit open after repeated failures; not called');
       if (error instanceof TaskCancelledError) {
         throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, 'no answer within the timeout');
       }
       throw error;
+    } finally {
+      span?.setAttributes({ 'tributary.retries': Math.max(0, attempts - 1), 'tributary.breaker.state': this.circuitState });
     }
   }
 
@@ -138,7 +158,7 @@ export class ServiceClient {
     return new DownstreamError(this.service, DownstreamErrorCode.abandoned, 'the client went away; not called');
   }
 
-  private async send<T>(request: DownstreamRequest, stats: DownstreamStats, signal: AbortSignal): Promise<T> {
+  private async send<T>(request: DownstreamRequest, stats: DownstreamStats, signal: AbortSignal, span: Span | undefined): Promise<T> {
     stats.record(this.service, request.keys);
     const started = performance.now();
     const search = new URLSearchParams();
@@ -146,7 +166,7 @@ export class ServiceClient {
     const path = search.size ? `${request.path}?${search}` : request.path;
     let outcome = 'error';
     try {
-      const headers: Record<string, string> = request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' };
+      const headers: Record<string, string> = withTraceHeaders(request.body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' });
       if (this.credential) headers.authorization = await this.credential.authorization();
       const response = await this.pool.request({
         method: request.method,
@@ -158,6 +178,7 @@ export class ServiceClient {
       });
       const text = await response.body.text();
       outcome = String(response.statusCode);
+      span?.setAttribute('http.response.status_code', response.statusCode);
       if (response.statusCode >= 500) {
         throw new DownstreamError(this.service, DownstreamErrorCode.unavailable, `answered ${response.statusCode}`, response.statusCode);
       }

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { createParamDecorator, Inject, Injectable, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { alignByIds } from '@tributary/core';
+import { alignByIds, inSpan } from '@tributary/core';
 import { MAX_BATCH_SIZE, type BatchGetResponse, type Customer, type Order, type PlacedPeriod, type Product } from '@tributary/contracts';
 import DataLoader from 'dataloader';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
@@ -94,7 +94,8 @@ export class LoadersFactory {
     return new DataLoader<K, V, C>(
       async (keys) => {
         this.metrics.loaderBatchSize.observe({ loader: name }, keys.length);
-        return fetch(keys);
+        // One span per batch, never per key: its downstream call is its child.
+        return inSpan(`dataloader ${name}`, { 'dataloader.name': name, 'dataloader.keys': keys.length }, () => fetch(keys));
       },
       { name, maxBatchSize: MAX_BATCH_SIZE, batch: batching, cache: batching, ...(cacheKeyFn ? { cacheKeyFn } : {}) },
     );

@@ -1,0 +1,152 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTracing, type Tracing } from '@tributary/core';
+import { graphql, startGateway, type GatewayUnderTest } from './support/gateway-under-test.js';
+import { startSystem, type SystemUnderTest } from './support/system-under-test.js';
+
+/**
+ * Tracing on (issue 19): an OTLP/HTTP receiver of the test's own gets, for one orders
+ * page with customers and products, one trace from the operation to the services' SQL.
+ *
+ * The apps run in this process (as every end-to-end test here starts them), so they
+ * share one tracer provider and one service.name: OpenTelemetry's provider is global to
+ * a process. The trace still crosses the apps only through HTTP: the gateway injects
+ * traceparent into each downstream request and the service's middleware extracts it
+ * (the service's server span has a remote parent, checked below); nothing of the
+ * gateway's async context reaches the server's request handling. Separate processes
+ * would also test each app's main.ts and its OTEL_SERVICE_NAME, at the price of an swc
+ * build and four boots: not done here.
+ */
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  flags?: number;
+  attributes?: Array<{ key: string; value: { stringValue?: string; intValue?: string | number; boolValue?: boolean } }>;
+}
+
+const received: OtlpSpan[] = [];
+const logLines: Array<Record<string, unknown>> = [];
+let receiver: Server;
+let tracing: Tracing | null;
+let system: SystemUnderTest;
+let gateway: GatewayUnderTest;
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/traces') {
+        const payload = JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
+        for (const resource of payload.resourceSpans) for (const scope of resource.scopeSpans) received.push(...scope.spans);
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  // The exporter reads its settings from the environment, as in production.
+  process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint;
+  tracing = await startTracing('tributary-test');
+  system = await startSystem({ customers: 60, products: 40, orders: 150, seed: 3, until: new Date('2026-11-01T00:00:00Z') });
+  const services = { customers: `http://127.0.0.1:${system.customers.port}`, orders: `http://127.0.0.1:${system.orders.port}`, catalog: `http://127.0.0.1:${system.catalog.port}` };
+  const logs = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  gateway = await startGateway(services, { logLevel: 'info' }, { logDestination: logs });
+}, 120_000);
+
+afterAll(async () => {
+  await gateway?.close();
+  await system?.close();
+  await tracing?.shutdown();
+  delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  receiver?.close();
+});
+
+const QUERY = `
+  query OrdersPage($first: Int!) {
+    orders(first: $first) {
+      edges { node { id customer { id name } lines { quantity product { id title } } } }
+    }
+  }`;
+
+/** A table each service reads to answer its call. */
+const TABLES: Record<string, RegExp> = { customers: /FROM\W+(\w+\W+)?customers\b/, orders: /FROM\W+(\w+\W+)?orders\b/, catalog: /FROM\W+(\w+\W+)?products\b/ };
+
+const attribute = (span: OtlpSpan, key: string) => {
+  const value = span.attributes?.find((a) => a.key === key)?.value;
+  return value?.stringValue ?? (value?.intValue !== undefined ? Number(value.intValue) : value?.boolValue);
+};
+
+describe('one trace from the GraphQL operation to the services’ SQL', () => {
+  it('holds the operation, its parse/validate/execute, a span per loader batch, the three downstream calls, each service’s request and its SQL statements', async () => {
+    const response = await graphql(gateway, QUERY, { first: 100 });
+    expect(response.body.errors).toBeUndefined();
+    expect(response.body.data.orders.edges).toHaveLength(100);
+    await tracing!.forceFlush();
+
+    const operation = received.find((span) => span.name === 'query OrdersPage')!;
+    expect(operation).toBeDefined();
+    expect(attribute(operation, 'graphql.operation.name')).toBe('OrdersPage');
+    expect(attribute(operation, 'graphql.document.hash')).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const trace = received.filter((span) => span.traceId === operation.traceId);
+    const byId = new Map(trace.map((span) => [span.spanId, span]));
+    const childrenOf = (parent: OtlpSpan) => trace.filter((span) => span.parentSpanId === parent.spanId);
+    const descendsFrom = (span: OtlpSpan, ancestor: OtlpSpan): boolean => {
+      for (let at = byId.get(span.parentSpanId ?? ''); at; at = byId.get(at.parentSpanId ?? '')) if (at === ancestor) return true;
+      return false;
+    };
+    // The operation is the root of its trace: every other span of the trace is under it.
+    expect(operation.parentSpanId ?? '').toBe('');
+    expect(trace.filter((span) => span !== operation && !descendsFrom(span, operation))).toEqual([]);
+    expect(childrenOf(operation).map((span) => span.name)).toEqual(expect.arrayContaining(['graphql.parse', 'graphql.validate', 'graphql.execute']));
+
+    const calls = trace.filter((span) => span.kind === 3 /* CLIENT */ && attribute(span, 'tributary.service') !== undefined);
+    expect(calls.map((span) => span.name).sort()).toEqual(['GET orders /v1/orders', 'POST catalog /v1/products:batchGet', 'POST customers /v1/customers:batchGet']);
+    for (const call of calls) {
+      expect(attribute(call, 'http.response.status_code')).toBe(200);
+      expect(attribute(call, 'tributary.retries')).toBe(0);
+      expect(attribute(call, 'tributary.breaker.state')).toBe('closed');
+    }
+    // The batched lookups are each a loader batch's child, with its key count.
+    const customersCall = calls.find((span) => span.name.startsWith('POST customers'))!;
+    const batch = byId.get(customersCall.parentSpanId!)!;
+    expect(batch.name).toBe('dataloader customerById');
+    const customerIds = new Set(response.body.data.orders.edges.map((edge: { node: { customer: { id: string } } }) => edge.node.customer.id));
+    expect(attribute(batch, 'dataloader.keys')).toBe(customerIds.size);
+
+    // Each call reached its service, which continued the trace (a remote parent: it came in the traceparent header)…
+    for (const call of calls) {
+      const [server, ...others] = childrenOf(call);
+      expect({ call: call.name, servers: [server?.name, ...others.map((o) => o.name)] }).toEqual({ call: call.name, servers: [`${call.name.split(' ')[0]} ${attribute(call, 'http.route')}`] });
+      expect(server!.kind).toBe(2 /* SERVER */);
+      expect(server!.flags! & 0x300).toBe(0x300);
+      // …and its SQL statements are under that request.
+      const statements = trace.filter((span) => span.name === 'prisma:client:db_query' && descendsFrom(span, server!));
+      expect(statements.length, call.name).toBeGreaterThan(0);
+      expect(statements.map((statement) => String(attribute(statement, 'db.query.text'))).filter((sql) => TABLES[String(attribute(call, 'tributary.service'))]!.test(sql))).not.toEqual([]);
+    }
+    // Nothing of the variables' values is recorded.
+    expect(trace.flatMap((span) => span.attributes ?? []).filter((a) => a.key.includes('variables'))).toEqual([]);
+  });
+
+  it('every log line written under a span carries its trace_id and span_id', async () => {
+    logLines.length = 0;
+    await graphql(gateway, QUERY, { first: 3 });
+    await tracing!.forceFlush();
+    const line = logLines.find((entry) => (entry.req as { url?: string } | undefined)?.url === '/graphql');
+    expect(line).toMatchObject({ trace_id: expect.stringMatching(/^[0-9a-f]{32}$/), span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const operation = received.find((span) => span.spanId === line!.span_id);
+    expect(operation?.name).toBe('query OrdersPage');
+    expect(operation?.traceId).toBe(line!.trace_id);
+  });
+});
