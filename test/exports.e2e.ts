@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,8 +55,9 @@ async function exported(body: ExportRequest): Promise<ExportOperation> {
   return done;
 }
 
-async function download(location: string): Promise<Buffer> {
-  const { body } = await api().get(location).buffer(true).parse((response, callback) => {
+/** A file at its location: on the reporting app (REST), or on the gateway (the links GraphQL gives). */
+async function download(location: string, server = reporting.service.http): Promise<Buffer> {
+  const { body } = await request(server).get(location).buffer(true).parse((response, callback) => {
     const chunks: Buffer[] = [];
     response.on('data', (chunk: Buffer) => chunks.push(chunk));
     response.on('end', () => callback(null, Buffer.concat(chunks)));
@@ -265,8 +267,12 @@ describe('exports through the GraphQL gateway', () => {
     while (!operation.done) operation = (await graphql(system.gateway, `query($id: ID!) { export(id: $id) { ${OPERATION} } }`, { id })).body.data.export;
     expect(operation.metadata).toMatchObject({ state: 'SUCCEEDED', percent: 100 });
     expect(operation.response.files.map((file: { month: string }) => file.month)).toEqual(['2026-01', '2026-02']);
-    const bytes = await download(operation.response.files[0].location);
-    expect(bytes.length).toBe(operation.response.files[0].bytes);
+    // The gateway's link (export-downloads.e2e.ts tests it in production mode), not the reporting app's.
+    const [first] = operation.response.files;
+    expect(first.location).toBe(`/exports/files/${first.path}`);
+    const bytes = await download(first.location, system.gateway.http);
+    expect(bytes.length).toBe(first.bytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(first.sha256);
 
     const listed = await graphql(system.gateway, `{ exports(first: 1) { nodes { id metadata { state } } hasNextPage endCursor } }`);
     // Newest first.

@@ -150,9 +150,12 @@ describe.skipIf(!psqlFound)('the README psql example', () => {
 describe('the README export example', () => {
   const exportExample = [...readFileSync(projectPath('README.md'), 'utf8').matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]!).find((block) => block.includes('startExport'))!;
 
-  it('starts the export through the gateway, follows it, and reads the Parquet mart back with DuckDB: the salesByMonth report', async () => {
+  it('starts the export through the gateway, follows it, downloads a file through the gateway, and reads the Parquet mart back with DuckDB: the salesByMonth report', async () => {
     // The mart lands where this test's reporting app exports to, not in the project's .data.
     const stdout = await runExample(exportExample.replaceAll('.data/exports', system.reporting!.service.config.exports.directory), { cwd: projectPath() });
+    // The download's checksum is the one the last answer states for that file.
+    const done = JSON.parse(stdout.split('\n').filter((line) => line.includes('"done":true')).at(-1)!);
+    expect(stdout).toMatch(new RegExp(`^${done.data.export.response.files[0].sha256}\\s+-$`, 'm'));
     const mart = [...stdout.matchAll(/'(\d{4}-\d{2})'\s*│\s*'([A-Z]{3})'\s*│\s*'?(\d+)'?/g)].map(([, month, currency, revenue]) => ({ month, currency, revenueCents: Number(revenue) }));
     const { body } = await request(system.reporting!.service.http).post('/v1/reports/salesByMonth').send({ from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }).expect(200);
     expect(mart.length).toBeGreaterThanOrEqual(12);

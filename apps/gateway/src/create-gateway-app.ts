@@ -6,6 +6,7 @@ import { createAppLogger, PinoNestLogger, requestLogging, tracingEnabled, tracin
 import type { DestinationStream } from 'pino';
 import { AuditLog } from './auth/audit-log.js';
 import { Authenticator, authenticationMiddleware } from './auth/authentication.middleware.js';
+import { EXPORT_DOWNLOADS_PATH } from './exports/export-files.util.js';
 import { GatewayAppModule } from './gateway-app.module.js';
 import { rateLimitMiddleware } from './limits/rate-limit.middleware.js';
 import { RateLimiter } from './limits/rate-limiter.js';
@@ -30,9 +31,10 @@ export async function createGatewayApp(config: GatewayConfig, { logDestination }
   // Before Apollo's middleware: a browser's GET /graphql gets the playground.
   if (config.development) app.use(playgroundMiddleware(GRAPHQL_PATH));
   // Before anything reads the body: a request without a valid credential costs nothing more.
-  app.use(GRAPHQL_PATH, authenticationMiddleware(authenticator, logger));
+  // Export downloads (exports/export-files.controller.ts) are authenticated and counted the same way.
+  for (const path of [GRAPHQL_PATH, EXPORT_DOWNLOADS_PATH]) app.use(path, authenticationMiddleware(authenticator, logger));
   // After authentication, which names the client; before the body is read or anything is called.
-  if (config.rateLimit) app.use(GRAPHQL_PATH, rateLimitMiddleware(app.get(RateLimiter), logger));
+  if (config.rateLimit) for (const path of [GRAPHQL_PATH, EXPORT_DOWNLOADS_PATH]) app.use(path, rateLimitMiddleware(app.get(RateLimiter), logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.enableShutdownHooks();

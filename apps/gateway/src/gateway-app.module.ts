@@ -115,7 +115,7 @@ export class GatewayAppModule {
         PlacementsModule,
         ReportsModule,
         ReportingStatusModule,
-        ExportsModule,
+        ExportsModule.register(audit),
       ],
       controllers: [HealthController, MetricsController],
     };

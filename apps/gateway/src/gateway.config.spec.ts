@@ -13,13 +13,21 @@ describe('gatewayConfigFromEnv', () => {
   });
 
   it('turns batching off for the naive baseline, and the playground off in production', () => {
-    expect(gatewayConfigFromEnv({ TRIBUTARY_BATCHING: 'off', NODE_ENV: 'production' })).toMatchObject({ batching: false, development: false });
+    const secrets = { CURSOR_SECRET: 'c'.repeat(32), API_KEYS_FILE: '/etc/tributary/api-keys.json', SERVICE_TOKEN_SECRET: 's'.repeat(32) };
+    expect(gatewayConfigFromEnv({ TRIBUTARY_BATCHING: 'off', NODE_ENV: 'production', ...secrets })).toMatchObject({ batching: false, development: false, auth: { mode: 'required' } });
+  });
+
+  it('takes a public URL with a path prefix for download links, without its trailing slash; none by default', () => {
+    expect(gatewayConfigFromEnv({}).publicUrl).toBeNull();
+    expect(gatewayConfigFromEnv({ GATEWAY_PUBLIC_URL: 'https://example.com/tributary/' }).publicUrl).toBe('https://example.com/tributary');
   });
 
   it.each([
     [{ TRIBUTARY_BATCHING: 'sometimes' }, 'TRIBUTARY_BATCHING must be on or off'],
     [{ ORDERS_URL: 'orders:4002' }, 'ORDERS_URL must be an http(s) base URL'],
     [{ DOWNSTREAM_ATTEMPTS: '0' }, 'DOWNSTREAM_ATTEMPTS must be an integer from 1 to 10'],
+    [{ GATEWAY_PUBLIC_URL: 'api.example.com' }, 'GATEWAY_PUBLIC_URL must be an http(s) URL'],
+    [{ GATEWAY_PUBLIC_URL: 'https://api.example.com/?x=1' }, 'GATEWAY_PUBLIC_URL must be an http(s) URL'],
   ])('refuses %j at boot, naming the variable', (env, message) => {
     expect(() => gatewayConfigFromEnv(env)).toThrow(message);
   });

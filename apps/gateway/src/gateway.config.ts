@@ -37,6 +37,8 @@ export interface GatewayConfig extends LogSettings {
   serviceCredential: ServiceCredentialSettings;
   /** Who may call: API keys, JWTs, and whether development requests without a credential pass. */
   auth: AuthConfig;
+  /** `GATEWAY_PUBLIC_URL`: the gateway as its clients reach it, for absolute download links; null: links relative to the gateway (`/exports/files/…`). */
+  publicUrl: string | null;
 }
 
 function url(env: Env, name: string, fallback: string): string {
@@ -45,13 +47,22 @@ function url(env: Env, name: string, fallback: string): string {
   return raw.replace(/\/$/, '');
 }
 
+/** A base URL that may carry a path (a gateway behind a proxy, under a prefix), without a query or fragment. */
+function publicUrl(env: Env): string | null {
+  const raw = env.GATEWAY_PUBLIC_URL;
+  if (!raw) return null;
+  if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(raw)) throw new ConfigError(`GATEWAY_PUBLIC_URL must be an http(s) URL such as https://api.example.com or https://example.com/tributary, without a query, got ${JSON.stringify(raw)}`);
+  return raw.replace(/\/+$/, '');
+}
+
 /**
  * Reads the gateway's configuration; the only reader of process.env in the gateway.
  * `GATEWAY_PORT` (4000), `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the services' default
  * ports on localhost), `REPORTING_URL` (http://localhost:4004; `off`: no reporting store), `TRIBUTARY_BATCHING` (on), `COMPILED_EXECUTION` (on), `DOWNSTREAM_EXTENSION` (on),
  * `DOWNSTREAM_TIMEOUT_MS` (5000), `DOWNSTREAM_ATTEMPTS` (3), `BREAKER_THRESHOLD` (5),
  * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `CURSOR_SECRET`, `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`;
- * who may call: see authConfigFromEnv; `TRUSTED_DOCUMENTS` (unset; a manifest's path: only its documents are accepted).
+ * who may call: see authConfigFromEnv; `TRUSTED_DOCUMENTS` (unset; a manifest's path: only its documents are accepted);
+ * `GATEWAY_PUBLIC_URL` (unset: export download links are relative to the gateway).
  */
 export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
   const services = Object.fromEntries(DOWNSTREAM_NAMES.map((service) => [service, url(env, `${service.toUpperCase()}_URL`, DOWNSTREAM_SERVICES[service])])) as Record<DownstreamName, string>;
@@ -81,6 +92,7 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
     // Without a configured secret, cursors are valid until this process restarts.
     cursorSecret: cursorSecret ?? randomBytes(32).toString('base64url'),
     serviceCredential: serviceCredentialSettingsFromEnv(env),
+    publicUrl: publicUrl(env),
     ...logSettingsFromEnv(env),
   };
 }

@@ -91,6 +91,9 @@ export interface ExportMetadata {
   updatedAt: Instant;
 }
 
+/** Where an app serves the files of its local exports: `GET /v1/exports/files/<path>`, the `location` it gives them. */
+export const EXPORT_FILES_ROUTE = '/v1/exports/files';
+
 export interface ExportedFile {
   /** Path of the file under the destination: `<dataset>/<operation>/[month=YYYY-MM/]part-NNNN.<ext>`. */
   path: string;

@@ -113,7 +113,10 @@ export class ExportColumnModel {
 export class ExportedFileModel {
   @Field()
   path!: string;
-  @Field({ description: "Where to fetch it: the reporting app's download link, or s3://bucket/key." })
+  @Field({
+    description:
+      "Where to fetch it: the gateway's download link for a local export, /exports/files/<path> (relative to the gateway, or absolute with GATEWAY_PUBLIC_URL; GET it with the same credential, Range supported), or s3://bucket/key.",
+  })
   location!: string;
   @Field(() => String, { nullable: true })
   month!: string | null;
@@ -137,7 +140,7 @@ export class ExportResponseModel {
   rows!: number;
   @Field(() => [ExportedFileModel])
   files!: ExportedFileModel[];
-  @Field({ description: 'Location of _manifest.json, beside the files.' })
+  @Field({ description: 'Location of _manifest.json, beside the files: a download link of the gateway, as the files have.' })
   manifest!: string;
 }
 

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { PassThrough, Transform, type TransformCallback, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { ExportDestination } from '@tributary/contracts';
+import { EXPORT_FILES_ROUTE, type ExportDestination } from '@tributary/contracts';
 import { DomainException } from '@tributary/core';
 import type { ExportConfig, S3Settings } from './export.config.js';
 
@@ -30,8 +30,6 @@ export interface ExportStorage {
   remove(folder: string): Promise<void>;
 }
 
-/** `GET /v1/exports/files/<path>` serves a local destination's files. */
-export const EXPORT_FILES_ROUTE = '/v1/exports/files';
 
 export class LocalStorage implements ExportStorage {
   constructor(private readonly directory: string) {}

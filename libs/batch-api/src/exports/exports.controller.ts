@@ -3,10 +3,9 @@ import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { Type } from 'class-transformer';
 import { resolve, sep } from 'node:path';
-import { OPERATION_STATES, operationIdOf, ProblemCode, UUID_PATTERN, type ExportOperation, type ExportOperationPage, type OperationState } from '@tributary/contracts';
+import { EXPORT_FILES_ROUTE, OPERATION_STATES, operationIdOf, ProblemCode, UUID_PATTERN, type ExportOperation, type ExportOperationPage, type OperationState } from '@tributary/contracts';
 import { DomainException } from '@tributary/core';
 import { IsOptionalNotNull } from '../batch-api.validators.js';
-import { EXPORT_FILES_ROUTE } from './export-destinations.js';
 import { DatasetExportRequestDto, ExportRequestDto } from './export-request.dto.js';
 import { ExportsService } from './exports.service.js';
 
