@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Sampler, type Span } from '@opentelemetry/api';
+import { context, propagation, SamplingDecision, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Sampler, type SamplingResult, type Span } from '@opentelemetry/api';
 
 /**
  * Tracing (issue 19): OpenTelemetry, configured by the standard OTEL_* variables, and
@@ -51,7 +51,7 @@ export async function startTracing(serviceName: string, env: NodeJS.ProcessEnv =
   const resource = resources.resourceFromAttributes({ 'service.name': serviceName }).merge(resources.detectResources({ detectors: [resources.envDetector] }));
   const provider = new sdk.TracerProvider({
     resource,
-    sampler: samplerFromEnv(sdk, env),
+    sampler: new WithoutOrphanStatements(samplerFromEnv(sdk, env)),
     spanProcessors: [new sdk.BatchSpanProcessor({ exporter: new exporter.OTLPTraceExporter(), ...batchOptionsFromEnv(env) })],
   });
   context.setGlobalContextManager(new contextManager.AsyncLocalStorageContextManager().enable());
@@ -74,6 +74,25 @@ function batchOptionsFromEnv(env: NodeJS.ProcessEnv) {
     maxExportBatchSize: numberOf('OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
   };
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+/**
+ * Prisma opens a span for every statement, in a request or not. Outside one they are the
+ * statements of background work (pump polling, outbox relays, workers, seeding, start-up
+ * checks), which would make a trace of their own every second: not recorded until that
+ * work has spans of its own to hang them under.
+ */
+class WithoutOrphanStatements implements Sampler {
+  constructor(private readonly sampler: Sampler) {}
+
+  shouldSample(parent: Context, traceId: string, name: string, ...rest: Parameters<Sampler['shouldSample']> extends [Context, string, string, ...infer R] ? R : never): SamplingResult {
+    if (name.startsWith('prisma:') && !trace.getSpanContext(parent)) return { decision: SamplingDecision.NOT_RECORD };
+    return this.sampler.shouldSample(parent, traceId, name, ...rest);
+  }
+
+  toString(): string {
+    return `WithoutOrphanStatements{${this.sampler.toString()}}`;
+  }
 }
 
 type Sdk = Awaited<ReturnType<typeof loadTracingSdk>>['sdk'];
