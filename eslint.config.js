@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'apps/*/src/generated/', '.data/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'apps/*/src/generated/', '.data/', 'coverage/', '.test-build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
