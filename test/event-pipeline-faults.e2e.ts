@@ -114,6 +114,8 @@ beforeAll(async () => {
 /** Writes under load while `kills` happen, each at a random moment of its own stretch; then checks that nothing was lost. */
 async function underFaults(seconds: number, kills: Target[]): Promise<void> {
   const killed: string[] = [];
+  // The ids the writes pick from are read before the first fault: a kill during the set-up would fail the test before it tested anything.
+  const write = await pipeline.loadWriter(next);
   const chaos = (async () => {
     const started = Date.now();
     const spacing = ((seconds - 3) * 1000) / kills.length;
@@ -126,10 +128,12 @@ async function underFaults(seconds: number, kills: Target[]): Promise<void> {
       await victim.start();
     }
   })();
-  const load = await pipeline.load(seconds, WRITES_PER_SECOND, next);
+  const load = await write(seconds, WRITES_PER_SECOND);
   await chaos;
   expect({ seed, killed: killed.length }).toEqual({ seed, killed: kills.length });
-  expect(load.writes).toBeGreaterThan(seconds * WRITES_PER_SECOND * 0.5);
+  // Not a speed check: the writes must have happened, around the kills. A killed service
+  // is down until its restart (seconds on a loaded machine), and its writes fail meanwhile.
+  expect(load.writes).toBeGreaterThan(seconds * WRITES_PER_SECOND * 0.1);
   await pipeline.waitUntilCaughtUp();
 
   // The event pump alone carried every write: a batch run finds nothing newer to deliver.

@@ -270,11 +270,23 @@ export class EventPipeline {
    * service that is down fails and is counted; nothing waits for it.
    */
   async load(seconds: number, writesPerSecond: number, random: () => number): Promise<LoadResult> {
-    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    return (await this.loadWriter(random))(seconds, writesPerSecond);
+  }
+
+  /**
+   * Reads the ids the writes pick from, then gives the function that sends them: a fault
+   * test reads them before its first fault, so that no kill can land in the set-up.
+   */
+  async loadWriter(random: () => number): Promise<(seconds: number, writesPerSecond: number) => Promise<LoadResult>> {
     const ids = async (path: string, field: string) => ((await readJsonRetrying(`${path}?pageSize=1000`)) as Record<string, Array<{ id: string }>>)[field]!.map((row) => row.id);
     const customers = await ids(`${this.services.customers.url}/v1/customers`, 'customers');
     const products = await ids(`${this.services.catalog.url}/v1/products`, 'products');
     const orders = await ids(`${this.services.orders.url}/v1/orders`, 'orders');
+    return (seconds, writesPerSecond) => this.writeFor(seconds, writesPerSecond, random, { customers, products, orders });
+  }
+
+  private async writeFor(seconds: number, writesPerSecond: number, random: () => number, { customers, products, orders }: Record<'customers' | 'products' | 'orders', string[]>): Promise<LoadResult> {
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
     const result: LoadResult = { writes: 0, failed: 0 };
     const send = async (url: string, method: string, body: unknown) => {
       try {
