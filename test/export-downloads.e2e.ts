@@ -7,14 +7,14 @@ import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORTING_TABLES, type ExportedFile } from '@tributary/contracts';
+import type { ExportedFile } from '@tributary/contracts';
 import type { ServiceCredentialSettings } from '@tributary/core';
 import { startService, syntheticStoreStatements, TestDatabases, type ServiceUnderTest } from '@tributary/testing';
 import { ApiKeyStore } from '../apps/gateway/src/auth/api-key-store.js';
 import type { Role } from '../apps/gateway/src/auth/principal.js';
 import type { GatewayConfig } from '../apps/gateway/src/gateway.config.js';
 import { reportingServiceWith } from '../apps/reporting/src/reporting-app.module.js';
-import type { ReportingConfig } from '../apps/reporting/src/reporting.config.js';
+import { reportingRolesOf, storeOnlyReportingConfig } from './support/store-only-reporting.js';
 import { startGateway, type GatewayUnderTest } from './support/gateway-under-test.js';
 
 /**
@@ -31,7 +31,7 @@ const SECRET_TEXT = `not for downloads ${randomBytes(8).toString('hex')}`;
 const databases = new TestDatabases();
 const folder = mkdtempSync(join(tmpdir(), 'tributary-export-downloads-'));
 const suffix = randomBytes(4).toString('hex');
-const roles = { reader: `reporting_reader_${suffix}`, pumpPrefix: `tributary_pump_${suffix}_` };
+const reportingConfig = storeOnlyReportingConfig(suffix);
 const keyOf = {} as Record<Role, string>;
 
 let reporting: ServiceUnderTest & { url: string };
@@ -59,14 +59,7 @@ async function startProductionGateway(overrides: Partial<GatewayConfig> = {}): P
 }
 
 beforeAll(async () => {
-  const config: ReportingConfig = {
-    sources: { customers: '', orders: '', products: '' },
-    sql: null,
-    reader: { role: roles.reader },
-    pumpRolePrefix: roles.pumpPrefix,
-    events: { bus: { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' }, consumerName: 'reporting' },
-  };
-  const service = await startService(reportingServiceWith(() => config), databases, { config: { serviceCredential: SERVICE_CREDENTIAL } });
+  const service = await startService(reportingServiceWith(() => reportingConfig), databases, { config: { serviceCredential: SERVICE_CREDENTIAL } });
   // A small store: 300 orders of two lines, straight in SQL.
   for (const statement of syntheticStoreStatements({ customers: 20, products: 10, orders: 300, linesPerOrder: 2 })) await service.db.$executeRawUnsafe(statement);
   await service.app.listen(0, '127.0.0.1');
@@ -85,7 +78,7 @@ afterAll(async () => {
   await gateway?.close();
   await reporting?.close();
   await databases.dropAll();
-  for (const role of [roles.reader, ...REPORTING_TABLES.map((table) => `${roles.pumpPrefix}${table}`)]) await databases.dropRole(role);
+  for (const role of reportingRolesOf(reportingConfig)) await databases.dropRole(role);
   rmSync(folder, { recursive: true, force: true });
 });
 

@@ -8,7 +8,7 @@ import { operationIdOf, type ExportOperation, type ExportRequest } from '@tribut
 import { projectPath, type DatabaseLocation } from '@tributary/database';
 import { freePorts, startService, syntheticStoreStatements, TestDatabases } from '@tributary/testing';
 import { reportingServiceWith } from '../apps/reporting/src/reporting-app.module.js';
-import type { ReportingConfig } from '../apps/reporting/src/reporting.config.js';
+import { reportingRolesOf, storeOnlyReportingConfig } from './support/store-only-reporting.js';
 
 /**
  * The reporting app as its own process (`node dist/apps/reporting/src/main.js`), killed
@@ -21,7 +21,7 @@ const run = promisify(execFile);
 const databases = new TestDatabases();
 const build = join('.test-build', `export-resume-${process.pid}`);
 const folder = mkdtempSync(join(tmpdir(), 'tributary-export-resume-'));
-const roles = { reader: `reporting_reader_er${process.pid}`, pumpPrefix: `tributary_pump_er${process.pid}_` };
+const reportingConfig = storeOnlyReportingConfig(`er${process.pid}`);
 const PART_ROWS = 2000;
 let store: DatabaseLocation;
 let app: { child: ChildProcess; url: string; output: () => string } | undefined;
@@ -30,14 +30,7 @@ beforeAll(async () => {
   await run(projectPath('node_modules/.bin/swc'), ['apps', 'libs', '-d', build, '--quiet'], { cwd: projectPath() });
   store = databases.kind === 'postgres' ? await databases.create('reporting') : { dataDir: join(folder, 'reporting') };
   // The store, migrated and filled with 40,000 sales rows, before the app runs as a process.
-  const config: ReportingConfig = {
-    sources: { customers: '', orders: '', products: '' },
-    sql: null,
-    reader: { role: roles.reader },
-    pumpRolePrefix: roles.pumpPrefix,
-    events: { bus: { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' }, consumerName: 'reporting' },
-  };
-  const filling = await startService(reportingServiceWith(() => config), databases, { config: { database: store } });
+  const filling = await startService(reportingServiceWith(() => reportingConfig), databases, { config: { database: store } });
   for (const statement of syntheticStoreStatements({ customers: 500, products: 200, orders: 20_000, linesPerOrder: 2 })) await filling.db.$executeRawUnsafe(statement);
   await filling.close();
 }, 180_000);
@@ -45,7 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   app?.child.kill('SIGKILL');
   await databases.dropAll();
-  for (const role of [roles.reader, ...['customers', 'products', 'orders'].map((table) => `${roles.pumpPrefix}${table}`)]) await databases.dropRole(role);
+  for (const role of reportingRolesOf(reportingConfig)) await databases.dropRole(role);
   rmSync(projectPath(build), { recursive: true, force: true });
   rmSync(folder, { recursive: true, force: true });
 });
@@ -56,8 +49,8 @@ function environment(port: number, overrides: Record<string, string> = {}): Node
     LOG_LEVEL: 'info',
     REPORTING_PORT: String(port),
     REPORTING_SQL_PORT: 'off',
-    REPORTING_READER_ROLE: roles.reader,
-    REPORTING_PUMP_ROLE_PREFIX: roles.pumpPrefix,
+    REPORTING_READER_ROLE: reportingConfig.reader.role,
+    REPORTING_PUMP_ROLE_PREFIX: reportingConfig.pumpRolePrefix,
     ...(store.url ? { REPORTING_DATABASE_URL: store.url } : { REPORTING_DATA_DIR: store.dataDir }),
     EXPORT_DIR: join(folder, 'exports'),
     EXPORT_PART_ROWS: String(PART_ROWS),

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORTING_TABLES } from '@tributary/contracts';
 import type { DatabaseLocation } from '@tributary/database';
 import { projectPath } from '@tributary/database';
 import { startService, TestDatabases, TEST_DATA, type ServiceUnderTest } from '@tributary/testing';
 import { ordersService } from '../apps/orders/src/orders-app.module.js';
 import { reportingServiceWith } from '../apps/reporting/src/reporting-app.module.js';
-import type { ReportingConfig } from '../apps/reporting/src/reporting.config.js';
+import { reportingRolesOf, storeOnlyReportingConfig } from './support/store-only-reporting.js';
 
 /**
  * A pump killed with SIGKILL in the middle of a load, as its own process (`npm run
@@ -25,7 +24,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tributary-pump-kill-'));
 const PAGE_SIZE = 200;
 let ordersDatabase: DatabaseLocation;
 let reporting: ServiceUnderTest & { url: string };
-const reportingConfig: ReportingConfig = { sources: { customers: '', orders: '', products: '' }, sql: null, reader: { role: `reporting_reader_${process.pid}` }, pumpRolePrefix: `tributary_pump_${process.pid}_`, events: { bus: { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' }, consumerName: 'reporting' } };
+const reportingConfig = storeOnlyReportingConfig(String(process.pid));
 
 beforeAll(async () => {
   // The pump command as `npm run pump` runs it, compiled into a folder of this test's own.
@@ -41,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await reporting?.close();
   await databases.dropAll();
-  for (const role of [reportingConfig.reader.role, ...REPORTING_TABLES.map((table) => `${reportingConfig.pumpRolePrefix}${table}`)]) await databases.dropRole(role);
+  for (const role of reportingRolesOf(reportingConfig)) await databases.dropRole(role);
   rmSync(projectPath(build), { recursive: true, force: true });
   rmSync(dataDir, { recursive: true, force: true });
 });

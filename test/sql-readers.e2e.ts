@@ -7,11 +7,10 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPORTING_TABLES } from '@tributary/contracts';
 import type { Env } from '@tributary/core';
 import { startService, TestDatabases, type ServiceUnderTest } from '@tributary/testing';
 import { reportingServiceWith } from '../apps/reporting/src/reporting-app.module.js';
-import type { ReportingConfig } from '../apps/reporting/src/reporting.config.js';
+import { reportingRolesOf, storeOnlyReportingConfig } from './support/store-only-reporting.js';
 import { parseScramVerifier, scramVerifierOf } from '../apps/reporting/src/sql-interface/scram.util.js';
 import { SqlInterfaceService } from '../apps/reporting/src/sql-interface/sql-interface.service.js';
 import { runSqlReaderCommand } from '../apps/reporting/src/sql-interface/sql-reader.command.js';
@@ -30,15 +29,7 @@ const onPostgres = Boolean(serverUrl);
 const databases = new TestDatabases();
 const suffix = randomBytes(4).toString('hex');
 const folder = mkdtempSync(join(tmpdir(), 'tributary-sql-readers-'));
-const config: ReportingConfig = {
-  sources: { customers: '', orders: '', products: '' },
-  sql: { port: 0, host: '127.0.0.1' },
-  reader: { role: `reporting_reader_${suffix}` },
-  developmentReader: true,
-  adminTokenFile: join(folder, 'reporting-admin.token'),
-  pumpRolePrefix: `tributary_pump_${suffix}_`,
-  events: { bus: { natsUrl: null, streamPrefix: 'UNUSED', subjectPrefix: 'unused' }, consumerName: 'reporting' },
-};
+const config = storeOnlyReportingConfig(suffix, { sql: { port: 0, host: '127.0.0.1' }, developmentReader: true, adminTokenFile: join(folder, 'reporting-admin.token') });
 const readerName = (name: string) => `${name}_${suffix}`;
 let reporting: ServiceUnderTest;
 let appUrl: string;
@@ -85,7 +76,7 @@ afterAll(async () => {
   await reporting?.close();
   await databases.dropAll();
   const readers = ['alice', 'bob', 'carol'].map(readerName);
-  for (const role of [config.reader.role, ...readers, ...REPORTING_TABLES.map((table) => `${config.pumpRolePrefix}${table}`)]) await databases.dropRole(role);
+  for (const role of [...readers, ...reportingRolesOf(config)]) await databases.dropRole(role);
   rmSync(folder, { recursive: true, force: true });
 });
 
