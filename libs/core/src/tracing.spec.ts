@@ -1,6 +1,6 @@
 import { context, trace } from '@opentelemetry/api';
 import { describe, expect, it, vi } from 'vitest';
-import { inSpan, loadTracingSdk, startTracing, traceFields, tracingEnabled, tracingMiddleware, withTraceHeaders } from './tracing.js';
+import { activeTraceparent, inSpan, inSpanContinuing, linkTo, loadTracingSdk, startTracing, traceFields, tracingEnabled, tracingMiddleware, withTraceHeaders } from './tracing.js';
 
 /** Tracing off (issue 19): without an OTLP endpoint nothing of the SDK is loaded, no exporter exists, no span is recorded. */
 describe('tracing without an OTLP endpoint', () => {
@@ -23,6 +23,16 @@ describe('tracing without an OTLP endpoint', () => {
     const req = { method: 'POST', url: '/v1/customers:batchGet', headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } };
     tracingMiddleware()(req as never, {} as never, () => (activeInRequest = trace.getSpan(context.active())));
     expect(activeInRequest).toBeUndefined();
+  });
+
+  it('stores no trace context with outbox events or placements, builds no links and continues no stored trace', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    expect(activeTraceparent()).toBeUndefined();
+    expect(linkTo(traceparent)).toBeUndefined();
+    const links = vi.fn(() => []);
+    expect(await inSpan('events apply', {}, async (span) => span, undefined, links)).toBeUndefined();
+    expect(links).not.toHaveBeenCalled();
+    expect(await inSpanContinuing(traceparent, 'placement REQUESTED', {}, async (span) => ({ span, active: trace.getActiveSpan() }))).toEqual({ span: undefined, active: undefined });
   });
 
   it('is turned on by OTEL_EXPORTER_OTLP_TRACES_ENDPOINT alone too (the SDK is then loaded)', async () => {

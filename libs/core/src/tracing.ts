@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { context, propagation, SamplingDecision, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Sampler, type SamplingResult, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SamplingDecision, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Sampler, type SamplingResult, type Span } from '@opentelemetry/api';
 
 /**
  * Tracing (issue 19): OpenTelemetry, configured by the standard OTEL_* variables, and
@@ -125,12 +125,32 @@ export function withTraceHeaders(headers: Record<string, string>): Record<string
 }
 
 /**
- * Runs `work` in a span, active for whatever it calls; without tracing, just runs it.
- * For units of work counted per request or per batch, never per row or field.
+ * The active span's W3C traceparent, to store with work that continues later elsewhere
+ * (an outbox event: CloudEvents' distributed tracing extension carries it the same way).
  */
-export async function inSpan<T>(name: string, attributes: Attributes, work: (span: Span | undefined) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL): Promise<T> {
+export function activeTraceparent(): string | undefined {
+  if (!enabled || !trace.getActiveSpan()) return undefined;
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/** A span link to the span a stored traceparent names; undefined for a missing or malformed one. */
+export function linkTo(traceparent: string | undefined): Link | undefined {
+  if (!enabled || !traceparent) return undefined;
+  const spanContext = trace.getSpanContext(propagation.extract(context.active(), { traceparent }));
+  return spanContext && trace.isSpanContextValid(spanContext) ? { context: spanContext } : undefined;
+}
+
+/**
+ * Runs `work` in a span, active for whatever it calls; without tracing, just runs it.
+ * For units of work counted per request or per batch, never per row or field. `links`
+ * is called only when tracing is on: work that continues many traces (a batch of events
+ * written by many requests) links to each instead of joining one.
+ */
+export async function inSpan<T>(name: string, attributes: Attributes, work: (span: Span | undefined) => Promise<T>, kind: SpanKind = SpanKind.INTERNAL, links?: () => Link[]): Promise<T> {
   if (!enabled) return work(undefined);
-  return tracer.startActiveSpan(name, { kind, attributes }, async (span) => {
+  return tracer.startActiveSpan(name, { kind, attributes, links: links?.() }, async (span) => {
     try {
       return await work(span);
     } catch (error) {
@@ -141,6 +161,16 @@ export async function inSpan<T>(name: string, attributes: Attributes, work: (spa
       span.end();
     }
   });
+}
+
+/**
+ * inSpan as a child of the span a stored traceparent names (work a request handed to a
+ * background worker: one trace with it); a root span when there is none.
+ */
+export function inSpanContinuing<T>(traceparent: string | null | undefined, name: string, attributes: Attributes, work: (span: Span | undefined) => Promise<T>): Promise<T> {
+  if (!enabled) return work(undefined);
+  const parent = traceparent ? propagation.extract(ROOT_CONTEXT, { traceparent }) : ROOT_CONTEXT;
+  return context.with(parent, () => inSpan(name, attributes, work));
 }
 
 /**
