@@ -62,6 +62,11 @@ export interface DomainEvent<T extends EventType = EventType> {
   /** When the change was written: the resource's updatedAt, stamped by its database. */
   occurredAt: Instant;
   data: EventData[T];
+  /**
+   * The W3C trace context of the write that made the event, when the service traces
+   * (CloudEvents' distributed tracing extension attribute): consumers link their spans to it.
+   */
+  traceparent?: string;
 }
 
 /**

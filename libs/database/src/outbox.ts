@@ -1,4 +1,5 @@
 import type { DomainEvent, EventData, EventSource, EventType } from '@tributary/contracts';
+import { activeTraceparent, tracingEnabled } from '@tributary/core';
 import { uuidv7 } from 'uuidv7';
 
 /** What writing to the outbox needs of a transaction's Prisma client. */
@@ -17,7 +18,10 @@ export function domainEvent<T extends EventType>(source: EventSource, type: T, d
  * commit together or not at all, and the relay publishes what committed.
  */
 export async function recordEvent(tx: OutboxTransaction, event: DomainEvent): Promise<void> {
-  await tx.$executeRawUnsafe(`INSERT INTO outbox (id, type, subject, event) VALUES ($1::uuid, $2, $3, $4::jsonb)`, event.id, event.type, event.subject, JSON.stringify(event));
+  // The write's trace travels in the event itself, so the relay and the store can link to it whichever way it goes.
+  const traceparent = tracingEnabled() ? activeTraceparent() : undefined;
+  const traced = traceparent ? { ...event, traceparent } : event;
+  await tx.$executeRawUnsafe(`INSERT INTO outbox (id, type, subject, event) VALUES ($1::uuid, $2, $3, $4::jsonb)`, event.id, event.type, event.subject, JSON.stringify(traced));
 }
 
 /**

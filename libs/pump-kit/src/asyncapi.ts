@@ -42,6 +42,11 @@ export function asyncApiDocument({ source, title, bus, schemas, resourceSchema, 
       subject: { type: 'string', description: 'The id of the resource.' },
       occurredAt: { type: 'string', format: 'date-time', description: "When the change was written: the resource's updatedAt." },
       data: { $ref: `#/components/schemas/${schemaOfType[type] ?? resourceSchema}` },
+      traceparent: {
+        type: 'string',
+        pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+        description: "When the service traces: the W3C trace context of the write (CloudEvents' distributed tracing extension); also the message's traceparent header.",
+      },
     },
   });
   return {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import { headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import type { EventSource, EventType } from '@tributary/contracts';
+import { inSpan, linkTo, SpanKind, tracingEnabled, withTraceHeaders } from '@tributary/core';
 import type { RawSqlDatabase } from '@tributary/database';
 import { connectEventBus, ensureStream, subjectOf, type EventBusSettings } from './event-bus.js';
 import type { ReportingStoreClient } from './reporting-store.client.js';
@@ -11,6 +12,8 @@ export interface OutboxEvent {
   id: string;
   type: EventType;
   json: string;
+  /** The write's trace context, read only when tracing is on. */
+  traceparent?: string | null;
 }
 
 /** Where a relay sends events. `publish` resolves once every event of the batch is safely received. */
@@ -50,13 +53,16 @@ export class OutboxRelay {
   /** One pass: publishes up to a batch of events if this relay holds the lease. Returns how many it published. */
   async relayOnce(): Promise<number> {
     if (!(await this.holdLease())) return 0;
-    const rows = await this.db.$queryRawUnsafe<Array<{ id: string; type: EventType; json: string }>>(
-      `SELECT id::text AS id, type, event::text AS json FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
+    const rows = await this.db.$queryRawUnsafe<OutboxEvent[]>(
+      `SELECT id::text AS id, type, event::text AS json${tracingEnabled() ? `, event->>'traceparent' AS traceparent` : ''} FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
       this.options.batchSize,
     );
     if (rows.length === 0) return 0;
-    await this.publisher.publish(rows);
-    await this.db.$executeRawUnsafe(`UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])`, rows.map((row) => row.id));
+    // Only a pass that publishes is traced: a root span (the relay runs outside any request) linked to each event's write.
+    await inSpan('outbox publish', { 'messaging.operation.type': 'send', 'messaging.batch.message_count': rows.length }, async () => {
+      await this.publisher.publish(rows);
+      await this.db.$executeRawUnsafe(`UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])`, rows.map((row) => row.id));
+    }, SpanKind.PRODUCER, () => rows.flatMap((row) => linkTo(row.traceparent ?? undefined) ?? []));
     return rows.length;
   }
 
@@ -107,7 +113,12 @@ export class NatsEventPublisher implements EventPublisher {
 
   async publish(events: readonly OutboxEvent[]): Promise<void> {
     const { js } = await this.connected();
-    await Promise.all(events.map((event) => js.publish(subjectOf(this.bus, this.source, event.type), event.json, { msgID: event.id, timeout: this.publishTimeoutMs })));
+    const traced = tracingEnabled();
+    await Promise.all(
+      events.map((event) =>
+        js.publish(subjectOf(this.bus, this.source, event.type), event.json, { msgID: event.id, timeout: this.publishTimeoutMs, headers: traced ? traceHeadersOf(event) : undefined }),
+      ),
+    );
   }
 
   async close(): Promise<void> {
@@ -130,6 +141,18 @@ export class NatsEventPublisher implements EventPublisher {
     this.connection.catch(() => (this.connection = undefined));
     return this.connection;
   }
+}
+
+/**
+ * A message's traceparent header: the write's context, as the event carries it, so a
+ * consumer that reads headers only links to the write; the publish span's when the
+ * event has none (written before tracing was on).
+ */
+function traceHeadersOf(event: OutboxEvent) {
+  const carried = natsHeaders();
+  const traceparent = event.traceparent ?? withTraceHeaders({}).traceparent;
+  if (traceparent) carried.set('traceparent', traceparent);
+  return carried;
 }
 
 /** With no broker: each batch goes straight into the reporting store, which applies it as it applies what a broker delivers. */

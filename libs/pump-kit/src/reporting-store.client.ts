@@ -1,5 +1,5 @@
 import type { EventsApplied, PumpBatch, PumpBatchResult, PumpCheckpoint, ReportingTable } from '@tributary/contracts';
-import { withServiceCredential, type ServiceCredential } from '@tributary/core';
+import { withServiceCredential, withTraceHeaders, type ServiceCredential } from '@tributary/core';
 
 /** Where a pump delivers: the reporting app's ingest endpoints. */
 export interface ReportingStoreTarget {
@@ -57,7 +57,7 @@ export class ReportingStoreClient implements ReportingStoreTarget {
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: await withServiceCredential(this.credential, json === undefined ? {} : { 'content-type': 'application/json' }),
+        headers: withTraceHeaders(await withServiceCredential(this.credential, json === undefined ? {} : { 'content-type': 'application/json' })),
         body: json,
         signal: AbortSignal.timeout(this.timeoutMs),
       });

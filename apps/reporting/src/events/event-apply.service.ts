@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { reportingRowOf, type DomainEvent, type EventsApplied, type StoredEventType, type ReportingRows, type ReportingTable } from '@tributary/contracts';
+import { inSpan, linkTo, SpanKind, type Span } from '@tributary/core';
 import { ReportingDatabase } from '../database/reporting-database.js';
 import { PumpRolesService } from '../ingest/pump-roles.service.js';
 import { UPSERT_OF } from '../ingest/store-upserts.js';
@@ -40,12 +41,24 @@ export class EventApplyService {
     private readonly lags: EventLagWindow,
   ) {}
 
-  async apply(arrived: readonly ArrivedEvent[]): Promise<EventsApplied> {
+  /**
+   * One span per batch (`events apply`), linked to the write of each event it reads: a
+   * batch holds events of many writes, each its own trace, so links rather than one parent.
+   */
+  apply(arrived: readonly ArrivedEvent[]): Promise<EventsApplied> {
+    return inSpan('events apply', { 'messaging.operation.type': 'process', 'messaging.batch.message_count': arrived.length }, (span) => this.applyBatch(arrived, span), SpanKind.CONSUMER);
+  }
+
+  private async applyBatch(arrived: readonly ArrivedEvent[], span: Span | undefined): Promise<EventsApplied> {
     const result: EventsApplied = { applied: 0, stale: 0, duplicates: 0, deadLettered: 0, notStored: 0 };
     const byTable = new Map<ReportingTable, DomainEvent[]>();
     const poison: Array<{ key: string; origin: string; text: string; reason: string }> = [];
     for (const message of arrived) {
       const read = readEvent(message);
+      if (span) {
+        const link = linkTo((read.ok ? read.event.traceparent : undefined) ?? message.traceparent);
+        if (link) span.addLink(link);
+      }
       if (!read.ok) poison.push({ key: read.key, origin: message.origin, text: message.text, reason: read.reason });
       else if (read.table === null) result.notStored += 1;
       else byTable.set(read.table, [...(byTable.get(read.table) ?? []), read.event]);

@@ -6,6 +6,8 @@ import { parseJsonOrUndefined } from '@tributary/core';
 export interface ArrivedEvent {
   text: string;
   origin: string;
+  /** The message's traceparent header (NATS), read only when tracing is on. */
+  traceparent?: string;
 }
 
 /** An event to apply to its table; one the store keeps no table for (`table` null); or a poison message. */

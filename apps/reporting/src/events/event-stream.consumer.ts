@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
 import { EVENT_SOURCES, type EventSource } from '@tributary/contracts';
+import { tracingEnabled } from '@tributary/core';
 import { connectEventBus, ensureStream, streamOf } from '@tributary/pump-kit';
 import type { ReportingConfig } from '../reporting.config.js';
 import { REPORTING_CONFIG } from '../reporting.tokens.js';
@@ -104,7 +105,8 @@ export class EventStreamConsumer implements OnApplicationBootstrap, OnApplicatio
       while (pending.length > 0) {
         const batch = pending.splice(0, MAX_BATCH);
         try {
-          await this.apply.apply(batch.map((message) => ({ text: message.string(), origin: `${stream}:${message.seq}` })));
+          const traced = tracingEnabled();
+          await this.apply.apply(batch.map((message) => ({ text: message.string(), origin: `${stream}:${message.seq}`, traceparent: traced ? message.headers?.get('traceparent') || undefined : undefined })));
           for (const message of batch) message.ack();
           status.batches++;
         } catch (error) {
