@@ -1,4 +1,5 @@
 import type { PumpCheckpoint, ReportingTable } from '@tributary/contracts';
+import { inSpan } from '@tributary/core';
 import { readWriteHorizon } from '@tributary/database';
 import type { PumpSource } from './pump-source.js';
 import type { ReportingStoreClient, ReportingStoreTarget } from './reporting-store.client.js';
@@ -57,16 +58,26 @@ export async function runPumpOnce<T extends ReportingTable>(source: PumpSource<T
   let after = run.afterXid !== undefined && run.afterId !== undefined ? { xid: run.afterXid, id: run.afterId } : undefined;
   const progress: PumpProgress = { table: source.table, batches: 0, rowsRead: 0, rowsApplied: 0 };
   for (;;) {
+    const reading = performance.now();
     const page = await source.readPage({ from: saved.horizon, to: run.target, after }, options.pageSize);
+    const readMs = Math.round(performance.now() - reading);
     const last = page.at(-1);
     const finished = page.length < options.pageSize;
     const checkpoint: PumpCheckpoint = finished
       ? { table: source.table, horizon: run.target, watermark: run.watermark, rowsPumped: 0 }
       : { ...saved, run: { target: run.target, watermark: run.watermark, afterXid: last!.xid, afterId: last!.row.id } };
-    const result = await store.ingest(source.table, {
-      rows: page.map((pumped) => pumped.row),
-      checkpoint: { horizon: checkpoint.horizon, run: checkpoint.run, watermark: checkpoint.watermark },
-    });
+    const deliver = () =>
+      store.ingest(source.table, {
+        rows: page.map((pumped) => pumped.row),
+        checkpoint: { horizon: checkpoint.horizon, run: checkpoint.run, watermark: checkpoint.watermark },
+      });
+    // A span per batch that carries rows (the store's ingest is its child); a scheduled run that finds nothing new, every second with the relay off, makes no trace.
+    const attributes = { 'tributary.pump.table': source.table, 'tributary.pump.batch': progress.batches + 1, 'tributary.pump.rows_read': page.length, 'tributary.pump.read_ms': readMs };
+    const result = page.length > 0 ? await inSpan('pump batch', attributes, async (span) => {
+      const delivered = await deliver();
+      span?.setAttribute('tributary.pump.rows_applied', delivered.applied);
+      return delivered;
+    }) : await deliver();
     progress.batches++;
     progress.rowsRead += page.length;
     progress.rowsApplied += result.applied;

@@ -2,7 +2,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { Logger } from '@nestjs/common';
 import type { ExportedFile, ExportResponse } from '@tributary/contracts';
-import { DomainException } from '@tributary/core';
+import { DomainException, inSpan } from '@tributary/core';
 import type { RowReader } from '@tributary/database';
 import { toProblemDetails } from '../problem-details.filter.js';
 import type { ExportDataset, KeyPosition } from './export-datasets.js';
@@ -57,7 +57,8 @@ export class ExportRunner {
       // The destination was checked at creation; if it fails now, the writes say why, and the queue tries again.
       storage = exportStorage(this.config, plan.destination);
       if (operation.cancelRequested) throw new ExportStopped();
-      await this.export(operation, plan, storage, folder);
+      // One trace per run of an export, its parts as children (the worker runs outside any request).
+      await inSpan('export', { 'tributary.export.id': id, 'tributary.export.dataset': plan.dataset.name, 'tributary.export.format': plan.format }, () => this.export(operation, plan!, storage!, folder));
     } catch (error) {
       if (error instanceof ExportInterrupted) throw error;
       if (error instanceof ExportStopped) {
@@ -111,11 +112,14 @@ export class ExportRunner {
         if (stop) throw new ExportStopped();
         if (this.stopping) throw new ExportInterrupted();
       });
-      const file = await this.writeFile(plan, storage, path, month, pages, operation.createdAt);
-      rowsWritten += written.rows;
-      progress.files.push(file);
-      progress.position = written.position;
-      const { stop } = await this.store.commitPart(operation.id, progress, rowsWritten);
+      const { stop } = await inSpan('export part', { 'tributary.export.id': operation.id, 'tributary.export.part': progress.files.length + 1, 'tributary.export.format': plan.format }, async (span) => {
+        const file = await this.writeFile(plan, storage, path, month, pages, operation.createdAt);
+        rowsWritten += written.rows;
+        progress.files.push(file);
+        progress.position = written.position;
+        span?.setAttributes({ 'tributary.export.rows': written.rows, 'tributary.export.bytes': file.bytes });
+        return this.store.commitPart(operation.id, progress, rowsWritten);
+      });
       if (stop) throw new ExportStopped();
       if (first.length === 0 || (written.rows < partRows && plan.partitionBy === 'none')) break;
     }
