@@ -3,7 +3,7 @@ import { writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { OrderStatus, PlacementReason, PlacementState, type Currency, type PricedLine, type QuantityLine } from '@tributary/contracts';
-import { SERVICE_CREDENTIAL, type ServiceCredential } from '@tributary/core';
+import { inSpanContinuing, SERVICE_CREDENTIAL, type ServiceCredential } from '@tributary/core';
 import { OrdersService } from '../orders/orders.service.js';
 import { PLACEMENT_CONFIG } from './placement.tokens.js';
 import type { PlacementConfig, PlacementCrashPoint } from './placement.config.js';
@@ -79,7 +79,7 @@ export class PlacementOrchestrator implements OnApplicationBootstrap, OnApplicat
       for (const placement of claimed) {
         this.working.set(
           placement.id,
-          this.advance(placement)
+          this.tracedAdvance(placement)
             .catch((error: Error) => this.logger.error(`placement ${placement.id} in ${placement.state}: ${error.message}; tried again after its lease`))
             .finally(() => {
               this.working.delete(placement.id);
@@ -97,6 +97,16 @@ export class PlacementOrchestrator implements OnApplicationBootstrap, OnApplicat
         };
       });
     }
+  }
+
+  /**
+   * A step in the trace of the request that placed it (the placement keeps its
+   * traceparent): one span per step, with the placement's id, state and retries, never
+   * the customer or the lines. Its calls to the services and its SQL are children.
+   */
+  private tracedAdvance(placement: PlacementRow): Promise<void> {
+    const attributes = { 'tributary.placement.id': placement.id, 'tributary.placement.state': placement.state, 'tributary.placement.retries': placement.retries };
+    return inSpanContinuing(placement.traceparent, `placement ${placement.state}`, attributes, () => this.advance(placement));
   }
 
   /** One step of the placement's current state. */

@@ -11,7 +11,7 @@ import {
   type PricedLine,
   type QuantityLine,
 } from '@tributary/contracts';
-import { DomainException } from '@tributary/core';
+import { activeTraceparent, DomainException } from '@tributary/core';
 import { BACKGROUND_SQL, domainEvent, recordEvent, WRITE_TRANSACTION } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { OrdersDatabase } from '../database/orders-database.js';
@@ -70,9 +70,10 @@ export class PlacementStore {
     if (existing) return { placement: this.sameOrThrow(existing, request), created: false };
     const created = await this.db.$transaction(async (tx) => {
       const [row] = await tx.$queryRaw<PlacementRow[]>`
-        INSERT INTO order_placements (id, idempotency_key, state, customer_id, currency, lines, deadline)
+        INSERT INTO order_placements (id, idempotency_key, state, customer_id, currency, lines, deadline, traceparent)
         VALUES (${uuidv7()}::uuid, ${request.idempotencyKey}, ${PlacementState.REQUESTED}, ${request.customerId}, ${request.currency},
-          ${JSON.stringify(request.lines.map(({ productId, quantity }) => ({ productId, quantity })))}::jsonb, clock_timestamp() + ${deadlineMs} * interval '1 millisecond')
+          ${JSON.stringify(request.lines.map(({ productId, quantity }) => ({ productId, quantity })))}::jsonb, clock_timestamp() + ${deadlineMs} * interval '1 millisecond',
+          ${activeTraceparent() ?? null})
         ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`;
       if (!row) return undefined;
       const placement = (await tx.orderPlacement.findUnique({ where: { id: row.id } }))!;
@@ -102,7 +103,7 @@ export class PlacementStore {
          ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
        RETURNING id, idempotency_key AS "idempotencyKey", state, customer_id AS "customerId", currency, lines, total_cents AS "totalCents",
          order_id AS "orderId", reason, reason_detail AS "reasonDetail", retries, last_error AS "lastError", deadline,
-         next_attempt_at AS "nextAttemptAt", lease_owner AS "leaseOwner", lease_until AS "leaseUntil", created_at AS "createdAt", updated_at AS "updatedAt"`,
+         next_attempt_at AS "nextAttemptAt", lease_owner AS "leaseOwner", lease_until AS "leaseUntil", traceparent, created_at AS "createdAt", updated_at AS "updatedAt"`,
       owner,
       leaseMs,
       [...busy],

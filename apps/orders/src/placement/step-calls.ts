@@ -12,7 +12,7 @@ import {
   type QuantityLine,
   type StockReservation,
 } from '@tributary/contracts';
-import { parseJsonOrUndefined, withServiceCredential, type ServiceCredential } from '@tributary/core';
+import { parseJsonOrUndefined, withServiceCredential, withTraceHeaders, type ServiceCredential } from '@tributary/core';
 import type { PlacementConfig } from './placement.config.js';
 
 /**
@@ -123,7 +123,7 @@ export class StepCalls {
     try {
       const response = await request(`${baseUrl}${path}`, {
         method: 'POST',
-        headers: await withServiceCredential(this.credential, { 'content-type': 'application/json', accept: 'application/json' }),
+        headers: withTraceHeaders(await withServiceCredential(this.credential, { 'content-type': 'application/json', accept: 'application/json' })),
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(this.config.callTimeoutMs),
       });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "order_placements" ADD COLUMN     "traceparent" TEXT;
