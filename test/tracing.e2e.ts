@@ -1,7 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -10,6 +8,7 @@ import { startTracing, type Tracing } from '@tributary/core';
 import { projectPath } from '@tributary/database';
 import { freePorts } from '@tributary/testing';
 import { graphql, startGateway, type GatewayUnderTest } from './support/gateway-under-test.js';
+import { attributeOf as attribute, startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './support/otlp-receiver.js';
 import { startSystem, type SystemUnderTest } from './support/system-under-test.js';
 
 /**
@@ -30,43 +29,18 @@ const SERVICES = 'services-in-the-test-process';
 const run = promisify(execFile);
 const build = join('.test-build', `tracing-${process.pid}`);
 
-interface OtlpSpan {
-  /** The resource's service.name, copied onto each span by the receiver. */
-  service?: string;
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  flags?: number;
-  attributes?: Array<{ key: string; value: { stringValue?: string; intValue?: string | number; boolValue?: boolean } }>;
-}
-
-const received: OtlpSpan[] = [];
 const logLines: Array<Record<string, unknown>> = [];
-let receiver: Server;
+let receiver: OtlpReceiver;
+let received: OtlpSpan[];
 let tracing: Tracing | null;
 let system: SystemUnderTest;
 let gateway: GatewayUnderTest;
 let gatewayProcess: { child: ChildProcess; url: string; output: () => string };
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      if (req.method === 'POST' && req.url === '/v1/traces') {
-        const payload = JSON.parse(body) as { resourceSpans: Array<{ resource: { attributes: OtlpSpan['attributes'] }; scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
-        for (const { resource, scopeSpans } of payload.resourceSpans) {
-          const service = resource.attributes?.find((a) => a.key === 'service.name')?.value.stringValue;
-          for (const scope of scopeSpans) received.push(...scope.spans.map((span) => ({ ...span, service })));
-        }
-      }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startOtlpReceiver();
+  received = receiver.received;
+  const endpoint = receiver.endpoint;
   // The exporter reads its settings from the environment, as in production.
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint;
   tracing = await startTracing(SERVICES);
@@ -122,7 +96,7 @@ afterAll(async () => {
   await system?.close();
   await tracing?.shutdown();
   delete process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  receiver?.close();
+  await receiver?.close();
 });
 
 const QUERY = `
@@ -135,15 +109,10 @@ const QUERY = `
 /** A table each service reads to answer its call. */
 const TABLES: Record<string, RegExp> = { customers: /FROM\W+(\w+\W+)?customers\b/, orders: /FROM\W+(\w+\W+)?orders\b/, catalog: /FROM\W+(\w+\W+)?products\b/ };
 
-const attribute = (span: OtlpSpan, key: string) => {
-  const value = span.attributes?.find((a) => a.key === key)?.value;
-  return value?.stringValue ?? (value?.intValue !== undefined ? Number(value.intValue) : value?.boolValue);
-};
-
 describe('one trace from the GraphQL operation to the services’ SQL', () => {
   it('holds the operation, its parse/validate/execute, a span per loader batch, the three downstream calls, each service’s request and its SQL statements', async () => {
     const response = await fetch(`${gatewayProcess.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: QUERY, variables: { first: 100 } }) });
-    const body = (await response.json()) as { data: { orders: { edges: Array<{ node: { customer: { id: string } } }> } }; errors?: unknown };
+    const body = (await response.json()) as { data: { orders: { edges: Array<{ node: { customer: { id: string } } }> } }; errors?: unknown; extensions: { downstream: { traceId?: string } } };
     expect(body.errors).toBeUndefined();
     expect(body.data.orders.edges).toHaveLength(100);
     await tracing!.forceFlush();
@@ -154,6 +123,8 @@ describe('one trace from the GraphQL operation to the services’ SQL', () => {
     expect(operation, gatewayProcess.output()).toBeDefined();
     expect(attribute(operation, 'graphql.operation.name')).toBe('OrdersPage');
     expect(attribute(operation, 'graphql.document.hash')).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // In development the response names its trace, to look it up in the tracing tool.
+    expect(body.extensions.downstream.traceId).toBe(operation.traceId);
     const trace = received.filter((span) => span.traceId === operation.traceId);
     const byId = new Map(trace.map((span) => [span.spanId, span]));
     const childrenOf = (parent: OtlpSpan) => trace.filter((span) => span.parentSpanId === parent.spanId);

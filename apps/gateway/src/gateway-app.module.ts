@@ -100,7 +100,7 @@ export class GatewayAppModule {
               ...(tracingEnabled() ? [tracingPlugin()] : []),
               ...(config.compiledExecution ? [compiledExecutionPlugin()] : []),
               metricsPlugin(metrics),
-              ...(config.downstreamExtension ? [downstreamExtensionPlugin()] : []),
+              ...(config.downstreamExtension ? [downstreamExtensionPlugin({ traceId: config.development && tracingEnabled() })] : []),
               freshnessExtensionPlugin(),
             ] as ApolloDriverConfig['plugins'],
             validationRules: protection.validationRules,

@@ -1,17 +1,24 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { traceFields } from '@tributary/core';
 import type { GatewayContext } from '../loaders/request-loaders.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 
-/** Adds `extensions.downstream` to every response: the calls and keys each service got. */
-export function downstreamExtensionPlugin(): ApolloServerPlugin<GatewayContext> {
+/**
+ * Adds `extensions.downstream` to every response: the calls and keys each service got;
+ * with `traceId` (development, tracing on), also the request's trace id, to find it in
+ * the tracing tool.
+ */
+export function downstreamExtensionPlugin({ traceId = false } = {}): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
+      const trace = traceId ? traceFields().trace_id : undefined;
       return {
         async willSendResponse({ response, contextValue }: GraphQLRequestContext<GatewayContext>) {
           const body = response.body;
           if (!body || body.kind !== 'single') return;
           const result = body.singleResult;
-          result.extensions = { ...result.extensions, downstream: contextValue.downstream.toJSON() };
+          const downstream = contextValue.downstream.toJSON();
+          result.extensions = { ...result.extensions, downstream: trace ? { ...downstream, traceId: trace } : downstream };
         },
       };
     },
