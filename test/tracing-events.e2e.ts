@@ -28,7 +28,8 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.endpoint;
   tracing = await startTracing('services-in-the-test-process');
-  system = await startSystem(DATA, {}, { reporting: true });
+  // Parts of 4 rows: one export of the customers makes several.
+  system = await startSystem(DATA, {}, { reporting: true, exports: { partRows: 4, pageRows: 2 } });
 }, 120_000);
 
 afterAll(async () => {
@@ -115,6 +116,24 @@ describe('a write, its event and the store (the embedded path: the relay posts t
     const ingest = spans.filter((span) => span.name === 'POST /v1/pumps/customers:ingest' && batches.some((batch) => batch.spanId === span.parentSpanId));
     expect(ingest.length).toBe(batches.length);
     expect(attributeOf(batches[0]!, 'tributary.pump.rows_read')).toEqual(expect.any(Number));
+  });
+});
+
+describe('an export job', () => {
+  it('is a span per run, with a child span per part file it writes', async () => {
+    await system.reporting!.pumpAll();
+    const reporting = url(system.reporting!.service);
+    const started = (await (await fetch(`${reporting}/v1/exports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataset: 'customers', format: 'csv' }) })).json()) as { name: string };
+    let operation: { done: boolean; response?: { files: unknown[] } } = { done: false };
+    for (const until = Date.now() + 20_000; !operation.done && Date.now() < until; await sleep(50)) operation = (await (await fetch(`${reporting}/v1/${started.name}`)).json()) as typeof operation;
+    expect(operation.response!.files.length).toBeGreaterThan(1);
+
+    const spans = await flushed();
+    const id = started.name.split('/').at(-1);
+    const run = spans.find((span) => span.name === 'export' && attributeOf(span, 'tributary.export.id') === id)!;
+    expect(run).toBeDefined();
+    const parts = spans.filter((span) => span.parentSpanId === run.spanId && span.name === 'export part');
+    expect(parts.map((part) => attributeOf(part, 'tributary.export.part'))).toEqual(operation.response!.files.map((_, index) => index + 1));
   });
 });
 
