@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { applyMigrations, DatabaseHandle, pendingMigrationSql, schemaFolderOf } from '@tributary/database';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestDatabases } from '@tributary/testing';
+import { inMemoryDatabase, TestDatabases } from '@tributary/testing';
 
 const services = [
   { service: 'customers', schema: 'public', tables: ['customer_credit', 'customers', 'operations', 'outbox', 'outbox_relay_lease'] },
@@ -56,7 +56,7 @@ describe.each(services)('migrations of $service', ({ service, schema, tables }) 
 
   beforeAll(async () => {
     migrationNames = (await readdir(folder.migrationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-    pglite = DatabaseHandle.open({});
+    pglite = DatabaseHandle.open(await inMemoryDatabase());
     opened.push(pglite);
     firstRun = await applyMigrations(folder, pglite.adapterFactory);
     secondRun = await applyMigrations(folder, pglite.adapterFactory);

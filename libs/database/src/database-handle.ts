@@ -10,6 +10,12 @@ export interface DatabaseLocation {
   url?: string;
   /** PGlite data directory; absent means in memory (tests). */
   dataDir?: string;
+  /**
+   * In memory only: an initialised cluster to start from (PGlite's `loadDataDir`, a
+   * `dumpDataDir` tarball) instead of running initdb, which costs seconds per database.
+   * Tests give every database a copy of one empty cluster (TestDatabases).
+   */
+  initialData?: Blob;
   /** Append every statement read through Prisma, with its parameters, to this file (one JSON line each): for the benchmark's plans. */
   statementLog?: string;
 }
@@ -62,7 +68,7 @@ export class DatabaseHandle {
       return new DatabaseHandle(logged(factory), `PostgreSQL ${url.host}${url.pathname}`, undefined, location.url);
     }
     if (location.dataDir) mkdirSync(location.dataDir, { recursive: true });
-    const pglite = new PGlite(location.dataDir ?? 'memory://');
+    const pglite = location.dataDir ? new PGlite(location.dataDir) : new PGlite('memory://', location.initialData ? { loadDataDir: location.initialData } : {});
     void pglite.exec(EMBEDDED_SESSION_SETTINGS);
     const handle = new DatabaseHandle(logged(new PrismaPGlite(pglite)), `PGlite ${location.dataDir ?? 'in memory'}`, pglite);
     handle.checkpointTimer = setInterval(() => void handle.checkpoint(), PGLITE_CHECKPOINT_INTERVAL_MS).unref();
