@@ -26,6 +26,12 @@ const ALONE = [
   'test/order-placement-crash.e2e.ts',
 ];
 
+/**
+ * Files that change what their whole process does (tracing registers OpenTelemetry's
+ * global provider for good): each runs in a process of its own, beside the others.
+ */
+const OWN_PROCESS = ['test/tracing.e2e.ts', 'test/tracing-events.e2e.ts'];
+
 export default defineConfig({
   // esbuild cannot emit decorator metadata, which Nest's injection and validation need.
   plugins: [swc.vite({ swcrc: false, jsc: { target: 'es2023', parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false }, keepClassNames: true } })],
@@ -40,12 +46,20 @@ export default defineConfig({
           name: 'in-process',
           // Three tiers: unit specs beside the code, medium (the gateway over fake services), end-to-end.
           include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.medium.ts', 'test/**/*.e2e.ts'],
-          exclude: [...ALONE],
+          exclude: [...ALONE, ...OWN_PROCESS],
           // Two files at a time: most of a file's time is its database and HTTP, not one core.
           maxWorkers: 2,
+          // Each of the two workers runs file after file in one process, which imports the
+          // apps and compiles PGlite's WebAssembly once instead of once per file. Every file
+          // still starts its own apps on databases of its own.
+          isolate: false,
           sequence: { groupOrder: 0 },
           ...COMMON,
         },
+      },
+      {
+        extends: true,
+        test: { name: 'own process', include: [...OWN_PROCESS], maxWorkers: 2, sequence: { groupOrder: 0 }, ...COMMON },
       },
       {
         extends: true,
