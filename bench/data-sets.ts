@@ -211,7 +211,9 @@ export class BenchDatabases {
   /** Drops what this run created (PostgreSQL databases or PGlite folders). */
   async dropAll(): Promise<void> {
     if (this.server.kind === 'pglite') {
-      rmSync(this.server.folder, { recursive: true, force: true });
+      // A process that has just been stopped may still be closing its files: retry, rather
+      // than fail the run at its very end (and hide whatever error brought it here).
+      rmSync(this.server.folder, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
       return;
     }
     for (const database of this.created.splice(0)) await this.admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
