@@ -159,11 +159,13 @@ async function underFaults(seconds: number, kills: Target[]): Promise<void> {
 }
 
 describe('the event pipeline under SIGKILL, at 100 writes/s', () => {
-  it('embedded (relays straight into the store): the relays and the consumer each killed three times, and nothing is lost', () =>
-    underFaults(12, ['relay', 'consumer', 'relay', 'consumer', 'relay', 'consumer']), 240_000);
+  // Every kind of kill, and the consumer and NATS each killed again while they recover
+  // from the first: each situation the longer lists made, at fewer random moments per
+  // run (each kill costs a process start, seconds). FAULT_SEED replays a run's moments.
+  it('embedded (relays straight into the store): a relay and the consumer killed, and nothing is lost', () => underFaults(8, ['relay', 'consumer']), 240_000);
 
-  it.skipIf(!natsServer)('through NATS: the relays, the consumer and NATS itself each killed three times, and nothing is lost', async () => {
+  it.skipIf(!natsServer)('through NATS: a relay, the consumer twice running and NATS itself twice running killed, and nothing is lost', async () => {
     await pipeline.useBroker(true);
-    await underFaults(16, ['relay', 'consumer', 'nats', 'nats', 'relay', 'consumer', 'consumer', 'nats', 'relay']);
+    await underFaults(12, ['relay', 'consumer', 'consumer', 'nats', 'nats']);
   }, 240_000);
 });
