@@ -57,6 +57,7 @@ async function reconciliation(): Promise<TableReconciliation[]> {
 }
 
 describe('the backup round trip', () => {
+  // Six commands, each a Node process of its own: more than a minute when the machine is busy.
   it('backs up every service, loads an empty store from the backups alone, and reconciles with the live services', async () => {
     for (const service of SERVICES) {
       const output = await backupCommand(service, ['dump', '--out', join(folder, `${service}.backup`)]);
@@ -84,7 +85,7 @@ describe('the backup round trip', () => {
     const [lines] = await system.reporting!.service.db.$queryRawUnsafe<Array<{ store: number }>>(`SELECT count(*)::int AS store FROM reporting_v1.order_lines`);
     const [sourceLines] = await system.orders.db.$queryRawUnsafe<Array<{ source: number }>>(`SELECT count(*)::int AS source FROM order_lines`);
     expect(lines!.store).toBe(sourceLines!.source);
-  });
+  }, 180_000);
 
   it('the live batch pump then delivers only what changed since the backup', async () => {
     const [customer] = await system.customers.db.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id FROM customers ORDER BY id LIMIT 1`);
