@@ -53,20 +53,37 @@ export async function applyMigrations(folder: SchemaFolder, adapterFactory: SqlM
 
 /**
  * The SQL that would take the existing migrations to the schema, computed on a
- * throw-away in-memory PGlite; undefined when they already build exactly what
- * schema.prisma describes.
+ * throw-away in-memory PGlite (and the engine's shadow database, another); undefined
+ * when they already build exactly what schema.prisma describes. `emptyCluster`, a
+ * PGlite `dumpDataDir` of a cluster fresh from initdb, starts both from a copy instead
+ * of running initdb twice (tests).
  */
-export async function pendingMigrationSql(folder: SchemaFolder): Promise<string | undefined> {
-  const pglite = new PGlite('memory://');
+export async function pendingMigrationSql(folder: SchemaFolder, emptyCluster?: Blob): Promise<string | undefined> {
+  const pglite = new PGlite('memory://', emptyCluster ? { loadDataDir: emptyCluster } : {});
+  const shadows: PGlite[] = [];
+  const own = new PrismaPGlite(pglite);
+  const adapterFactory: SqlMigrationAwareDriverAdapterFactory = emptyCluster
+    ? {
+        provider: own.provider,
+        adapterName: own.adapterName,
+        connect: () => own.connect(),
+        connectToShadowDb: () => {
+          const shadow = new PGlite('memory://', { loadDataDir: emptyCluster });
+          shadows.push(shadow);
+          return new PrismaPGlite(shadow).connect();
+        },
+      }
+    : own;
   const schema = await readSchema(folder);
   const migrationsList = await readMigrations(folder);
   try {
-    const { stdout } = await withSchemaEngine(schema, new PrismaPGlite(pglite), (engine) =>
+    const { stdout } = await withSchemaEngine(schema, adapterFactory, (engine) =>
       engine.diff({ from: { tag: 'migrations', ...migrationsList }, to: { tag: 'schemaDatamodel', files: [schema] }, script: true, exitCode: null, filters: NO_FILTERS }),
     );
     return !stdout || /^-- This is an empty migration\.\s*$/.test(stdout) ? undefined : stdout;
   } finally {
     await pglite.close();
+    for (const shadow of shadows) await shadow.close();
   }
 }
 
