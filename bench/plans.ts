@@ -39,24 +39,29 @@ function statementsSince(file: string, offset: number): Statement[] {
     .filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.sql) && !/^\s*SELECT 1\s*$/i.test(s.sql));
 }
 
-async function explain(location: DatabaseLocation, statement: Statement): Promise<string> {
-  const sql = `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`;
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) on one database: one connection, or one opening of its PGlite
+ * folder, for every statement a contender ran on it. As in the service, and as on a
+ * server, whose shared buffers outlive connections, a statement finds the pages the
+ * earlier ones read.
+ */
+interface Explainer {
+  explain(statement: Statement): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function explainerOf(location: DatabaseLocation): Promise<Explainer> {
+  const planOf = (rows: Array<{ 'QUERY PLAN': string }>) => rows.map((r) => r['QUERY PLAN']).join('\n');
+  const sql = (statement: Statement) => `EXPLAIN (ANALYZE, BUFFERS) ${statement.sql}`;
   if (location.url) {
     const client = new pg.Client({ connectionString: location.url });
     await client.connect();
-    try {
-      return (await client.query<{ 'QUERY PLAN': string }>(sql, statement.args)).rows.map((r) => r['QUERY PLAN']).join('\n');
-    } finally {
-      await client.end();
-    }
+    return { explain: async (statement) => planOf((await client.query<{ 'QUERY PLAN': string }>(sql(statement), statement.args)).rows), close: () => client.end() };
   }
+  // Opening an embedded folder costs about a second: once per database, not once per statement.
   const pglite = new PGlite(location.dataDir!);
-  try {
-    await pglite.exec(EMBEDDED_SESSION_SETTINGS);
-    return (await pglite.query<{ 'QUERY PLAN': string }>(sql, statement.args)).rows.map((r) => r['QUERY PLAN']).join('\n');
-  } finally {
-    await pglite.close();
-  }
+  await pglite.exec(EMBEDDED_SESSION_SETTINGS);
+  return { explain: async (statement) => planOf((await pglite.query<{ 'QUERY PLAN': string }>(sql(statement), statement.args)).rows), close: () => pglite.close() };
 }
 
 /**
@@ -95,14 +100,21 @@ export async function capturePlans(dataSet: SeededDataSet, scenarios: readonly S
         await contender.stop();
       }
       mkdirSync(join(dir, contenderName), { recursive: true });
-      for (const [index, { scenario, process, statement }] of captured.entries()) {
-        const location = databaseOf(contenderName, process, dataSet);
-        if (!location) continue;
-        const plan = await explain(location, statement);
-        const file = join(contenderName, `${scenario}-${String(index + 1).padStart(2, '0')}-${process.replaceAll(' ', '-')}.txt`);
-        writeFileSync(join(dir, file), `-- ${CONTENDER_LABELS[contenderName]}, ${process}, ${scenario}\n-- arguments: ${JSON.stringify(statement.args).slice(0, 2000)}\n${statement.sql}\n\n${plan}\n`);
-        const executionMs = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
-        plans.push({ contender: contenderName, process, scenario, file: `plans/${file}`, executionMs: executionMs ? Number(executionMs) : null, statement: statement.sql });
+      const explainers = new Map<string, Promise<Explainer>>();
+      try {
+        for (const [index, { scenario, process, statement }] of captured.entries()) {
+          const location = databaseOf(contenderName, process, dataSet);
+          if (!location) continue;
+          const key = location.url ?? location.dataDir!;
+          if (!explainers.has(key)) explainers.set(key, explainerOf(location));
+          const plan = await (await explainers.get(key)!).explain(statement);
+          const file = join(contenderName, `${scenario}-${String(index + 1).padStart(2, '0')}-${process.replaceAll(' ', '-')}.txt`);
+          writeFileSync(join(dir, file), `-- ${CONTENDER_LABELS[contenderName]}, ${process}, ${scenario}\n-- arguments: ${JSON.stringify(statement.args).slice(0, 2000)}\n${statement.sql}\n\n${plan}\n`);
+          const executionMs = /Execution Time: ([\d.]+) ms/.exec(plan)?.[1];
+          plans.push({ contender: contenderName, process, scenario, file: `plans/${file}`, executionMs: executionMs ? Number(executionMs) : null, statement: statement.sql });
+        }
+      } finally {
+        for (const explainer of explainers.values()) await (await explainer).close();
       }
       say(`    ${CONTENDER_LABELS[contenderName]}: ${captured.length} statements planned`);
     }
