@@ -151,6 +151,22 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a late commit is never skipped 
     ]);
     await expectStoreEqualsSources();
   });
+
+  it("is not held back by a transaction open in another service's database on the same server", async () => {
+    const [customer] = await system.customers.db.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id FROM customers ORDER BY id LIMIT 1`);
+    const orders = new pg.Client({ connectionString: system.orders.config.database.url });
+    await orders.connect();
+    try {
+      await orders.query('BEGIN');
+      await orders.query(`UPDATE orders SET updated_at = now() WHERE id = (SELECT id FROM orders ORDER BY id LIMIT 1)`);
+      await request(system.customers.http).patch(`/v1/customers/${customer!.id}`).send({ name: 'Beside A Long Transaction' }).expect(200);
+      await reporting.pumps.customers.runAll();
+      expect(await store().$queryRawUnsafe(`SELECT name FROM reporting_v1.customers WHERE id = $1`, customer!.id)).toEqual([{ name: 'Beside A Long Transaction' }]);
+    } finally {
+      await orders.query('ROLLBACK');
+      await orders.end();
+    }
+  });
 });
 
 if (!process.env.TEST_DATABASE_URL) console.log('reporting-pumps: the late-commit test needs PostgreSQL (TEST_DATABASE_URL); PGlite runs one transaction at a time');

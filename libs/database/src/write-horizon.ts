@@ -14,10 +14,11 @@ export interface RawSqlDatabase {
  *   visible to any statement that starts after this read, and every version written
  *   later is stamped at or after it. It is now, or the start of the oldest transaction
  *   of this database that holds an id, when one is open.
- * - `xidHorizon`: the oldest transaction id still running, read after `committedBefore`:
- *   every transaction below it has ended, so the rows it wrote can no longer change
- *   behind a reader; a transaction that commits late has an id at or above it.
- *   Every version stamped before `committedBefore` has an id below `xidHorizon`.
+ * - `xidHorizon`: the oldest transaction id still running that may write to this
+ *   database, read after `committedBefore`: every such transaction below it has ended,
+ *   so the rows it wrote can no longer change behind a reader; a transaction that
+ *   commits late has an id at or above it. Every version stamped before
+ *   `committedBefore` has an id below `xidHorizon`.
  *
  * Lists walk (updatedAt, id) below `committedBefore`; pumps walk (xid, id) below
  * `xidHorizon` and report `committedBefore` as the watermark they delivered up to.
@@ -48,10 +49,31 @@ export async function readCommittedBefore(db: RawSqlDatabase): Promise<Date> {
   return row!.committed_before;
 }
 
-/** Both bounds, in two statements: the id horizon comes from a snapshot taken after `committedBefore` was read. */
+/**
+ * Both bounds, in two statements: the id horizon comes from a snapshot taken after
+ * `committedBefore` was read.
+ *
+ * Transaction ids are counted across the whole server, so the snapshot's own xmin would
+ * let a long transaction in another database (another service sharing the server, a
+ * job queue's) hold back every pump here. The transactions that the server says run in
+ * another database are left out: those cannot write here. Any other id still running
+ * when the statement's snapshot was taken counts, including one whose database is not
+ * known (a session that ended since, a background worker), so the horizon never
+ * overtakes a write of this database. pg_stat_activity shows every session's
+ * `backend_xid` and database to any role.
+ */
 export async function readWriteHorizon(db: RawSqlDatabase): Promise<WriteHorizon> {
   const committedBefore = await readCommittedBefore(db);
-  const [row] = await db.$queryRawUnsafe<Array<{ xid_horizon: string }>>(`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xid_horizon`);
+  const [row] = await db.$queryRawUnsafe<Array<{ xid_horizon: string }>>(
+    `SELECT LEAST(pg_snapshot_xmax(current.snapshot), (
+       SELECT min(running) FROM pg_snapshot_xip(current.snapshot) running
+       WHERE xid(running) NOT IN (
+         SELECT activity.backend_xid FROM pg_stat_activity activity
+         WHERE activity.backend_xid IS NOT NULL AND activity.datname <> current_database()
+         UNION ALL
+         SELECT prepared.transaction FROM pg_prepared_xacts prepared WHERE prepared.database <> current_database())))::text AS xid_horizon
+     FROM (SELECT pg_current_snapshot() AS snapshot) current`,
+  );
   return { committedBefore, xidHorizon: row!.xid_horizon };
 }
 
