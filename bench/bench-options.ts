@@ -55,7 +55,9 @@ const MODES: Record<BenchMode, Pick<BenchOptions, 'size' | 'scaling' | 'settings
     size: { customers: 300, products: 50, orders: 3_000 },
     // One size: every contender start costs seconds, and the harness test must stay short.
     scaling: [1],
-    settings: { warmup: { seconds: 1, requests: 2 }, latency: { seconds: 1, requests: 3 }, throughput: { connections: 2, seconds: 1 }, dashboard: { connections: 4, seconds: 1 }, repetitions: 2, checkedShare: 0.5 },
+    // One repetition: a second starts every contender again (most of a repetition's time);
+    // test/medium/bench-repetitions.medium.ts checks two with stand-in contenders.
+    settings: { warmup: { seconds: 1, requests: 2 }, latency: { seconds: 1, requests: 3 }, throughput: { connections: 2, seconds: 1 }, dashboard: { connections: 4, seconds: 1 }, repetitions: 1, checkedShare: 0.5 },
     scalingSettings: { ...SCALING_SETTINGS, latency: { seconds: 1, requests: 2 }, warmup: { seconds: 1, requests: 1 } },
     plans: true,
   },

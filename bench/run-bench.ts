@@ -67,7 +67,7 @@ function summarise(runs: CellRuns, fromLoad: boolean): CellResult {
   };
 }
 
-interface SizeRun {
+export interface SizeRun {
   perScenario: ScenarioResult[];
   dashboard?: ScenarioResult;
 }
@@ -77,13 +77,22 @@ interface SizeRun {
  * checked argument set, alone: those answers are the reference. Then each repetition
  * starts each contender afresh, in a rotated order, with nothing else of the benchmark
  * running, and measures latency, load where the scenario has it, and the dashboard mix.
+ * `start` is startContender but in the test of the repetitions (stand-in contenders).
  */
-async function measureSize(dataSet: SeededDataSet, scenarios: readonly Scenario[], settings: MeasureSettings, main: boolean, options: BenchOptions, say: Log): Promise<SizeRun> {
+export async function measureSize(
+  dataSet: SeededDataSet,
+  scenarios: readonly Scenario[],
+  settings: MeasureSettings,
+  main: boolean,
+  options: Pick<BenchOptions, 'until'>,
+  say: Log,
+  start: typeof startContender = startContender,
+): Promise<SizeRun> {
   const { size } = dataSet;
   const checked = new Map<string, CheckedArguments[]>();
   const warmups = new Map(scenarios.map((s) => [s.name, argumentSequence(s, size, options.until, settings.warmup.requests, 999)]));
   say('  reference answers from direct SQL');
-  const reference = await startContender('directSql', dataSet);
+  const reference = await start('directSql', dataSet);
   try {
     for (const scenario of scenarios) {
       const perRepetition: CheckedArguments[] = [];
@@ -110,7 +119,7 @@ async function measureSize(dataSet: SeededDataSet, scenarios: readonly Scenario[
   for (let repetition = 0; repetition < settings.repetitions; repetition++) {
     for (const name of rotation(repetition)) {
       say(`  repetition ${repetition + 1} of ${settings.repetitions}: starting ${CONTENDER_LABELS[name]}`);
-      const contender = await startContender(name, dataSet, { onProgress: say });
+      const contender = await start(name, dataSet, { onProgress: say });
       try {
         for (const scenario of scenarios) {
           if (name === 'naive' && !NAIVE_SCENARIOS.includes(scenario.name)) continue;
