@@ -7,7 +7,7 @@ import { inMemoryDatabase, TestDatabases } from '@tributary/testing';
 
 const services = [
   { service: 'customers', schema: 'public', tables: ['customer_credit', 'customers', 'operations', 'outbox', 'outbox_relay_lease'] },
-  { service: 'orders', schema: 'public', tables: ['operations', 'order_lines', 'order_placements', 'orders', 'outbox', 'outbox_relay_lease'] },
+  { service: 'orders', schema: 'public', tables: ['operations', 'order_lines', 'order_placements', 'orders', 'outbox', 'outbox_relay_lease', 'rates'] },
   { service: 'catalog', schema: 'public', tables: ['operations', 'outbox', 'outbox_relay_lease', 'products', 'stock_levels', 'stock_reservation_lines', 'stock_reservations'] },
   { service: 'reporting', schema: 'reporting_store', tables: ['applied_events', 'customers', 'dead_letters', 'event_progress', 'operations', 'order_lines', 'orders', 'products', 'pump_checkpoints'] },
 ] as const;
