@@ -10,3 +10,4 @@ export * from './type-checks.js';
 export * from './events.js';
 export * from './exports.js';
 export * from './placement.js';
+export * from './rate.js';
