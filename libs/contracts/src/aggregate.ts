@@ -18,8 +18,28 @@ export interface AggregateOrdersRequest extends PlacedPeriod {
   customerIds?: string[];
   /** A read mask: only these measures besides revenueCents; all when absent. */
   measures?: AggregateMeasure[];
-  /** At most this many groups (the top ones for customer and product). */
+  /**
+   * At most this many groups: the top ones for customer and product, by revenue within
+   * each currency (never ranking cents of one currency against another's), or overall
+   * when every amount is converted into `currency`.
+   */
   limit?: number;
+  /**
+   * Convert every amount into this currency at each order's (each line's, for product)
+   * UTC day rate, rounded half to even per order, then summed (CONVERSION_RULE): the
+   * groups are then not split by currency. Refused when it or an order's currency has no
+   * rate on or before a day of the period.
+   */
+  currency?: Currency;
+}
+
+/** How the amounts of a converted answer were computed. */
+export interface Conversion {
+  currency: Currency;
+  /** The rates' base (EUR): each rate is units of a currency per unit of it. */
+  base: string;
+  /** Where the rates came from, e.g. 'ECB' or 'demo'; null when none was needed (every amount already in `currency`). */
+  rateSource: string | null;
 }
 
 export interface AggregateMeasures {
@@ -41,4 +61,6 @@ export type OrderAggregateEntry = OrderAggregate & Partial<AggregateMeasures>;
 
 export interface AggregateOrdersResponse<M extends AggregateMeasure = AggregateMeasure> {
   groups: Array<OrderAggregate<M>>;
+  /** Present when the request asked for `currency`. */
+  conversion?: Conversion;
 }

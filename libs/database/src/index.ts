@@ -10,3 +10,4 @@ export * from './write-horizon.js';
 export * from './outbox.js';
 export * from './backup.js';
 export * from './row-reader.js';
+export * from './currency-conversion.js';

@@ -141,13 +141,14 @@ export class DemoDataSet {
   order(index: number): DemoOrder {
     const { spec } = this;
     const random = new EntityRandom(spec.seed, 'order', index);
-    const customer = this.customer(this.customerPicker.pick(random));
+    const customerIndex = this.customerPicker.pick(random);
+    const customer = this.customer(customerIndex);
     const ordersFrom = Math.max(customer.createdAt.getTime(), spec.until.getTime() - 2 * YEAR);
     const placedAt = new Date(ordersFrom + Math.floor(random.next() * (spec.until.getTime() - ordersFrom)));
     const ageDays = (spec.until.getTime() - placedAt.getTime()) / DAY;
     const status: DemoOrderStatus =
       random.next() < 0.05 ? 'CANCELLED' : ageDays > 14 ? 'SHIPPED' : ageDays > 3 ? random.weighted([['SHIPPED', 1], ['PAID', 2]]) : random.weighted([['PAID', 1], ['PLACED', 2]]);
-    const currency = CURRENCY_OF_COUNTRY[customer.country]!;
+    const currency = orderCurrency(spec, customerIndex, index, CURRENCY_OF_COUNTRY[customer.country]!);
     const lineCount = random.weighted([[1, 40], [2, 30], [3, 15], [4, 10], [5, 5]]);
     const lines: DemoOrderLine[] = [];
     for (let lineNo = 1; lineNo <= lineCount; lineNo++) {
@@ -179,6 +180,23 @@ export class DemoDataSet {
   private product(index: number): DemoProduct {
     return memo(this.productCache, index, () => demoProduct(this.spec, index));
   }
+}
+
+/** Which customers also buy in other currencies (a share of them), and how often. */
+const TRAVELLING_CUSTOMERS = 0.15;
+const ORDERS_ABROAD = 0.3;
+
+/**
+ * An order's currency: its customer's country's, except that some customers (those who
+ * travel, or buy from abroad) place a share of their orders in another currency, so
+ * that reports meet customers with money in several currencies. Drawn from streams of
+ * their own, so every other field of every order is what it was before.
+ */
+function orderCurrency(spec: DemoDataSpec, customerIndex: number, orderIndex: number, home: string): string {
+  if (new EntityRandom(spec.seed, 'customer-travels', customerIndex).next() >= TRAVELLING_CUSTOMERS) return home;
+  const random = new EntityRandom(spec.seed, 'order-currency', orderIndex);
+  if (random.next() >= ORDERS_ABROAD) return home;
+  return random.pick(Object.keys(RATE_FROM_EUR).filter((currency) => currency !== home));
 }
 
 /** Bounded memo: the skew makes a few thousand entries cover most picks. */

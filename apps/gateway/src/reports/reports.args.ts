@@ -1,6 +1,19 @@
 import { ArgsType, Field, Int, registerEnumType } from '@nestjs/graphql';
-import { IsDate, IsEnum, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsDate, IsEnum, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CONVERSION_RULE, CURRENCIES, RATES_BASE_CURRENCY, type Currency } from '@tributary/contracts';
+import { IdsArgs } from '../pagination/ids.args.js';
 import { ReportSource } from './report-source.js';
+
+/** The currencies a report may be converted into: those of the orders (ISO 4217). */
+export const ReportCurrency = Object.fromEntries(CURRENCIES.map((currency) => [currency, currency])) as { [C in Currency]: C };
+registerEnumType(ReportCurrency, { name: 'Currency', description: `ISO 4217. Rates are quoted against ${RATES_BASE_CURRENCY}, as the European Central Bank publishes them.` });
+
+const CURRENCY_ARG = {
+  nullable: true,
+  description:
+    `Convert every amount into this currency: ${CONVERSION_RULE}. Rows are then not split by currency, and rankings are by converted revenue. ` +
+    'Without it, each row is in one currency and rankings are within each currency, never across. A currency without a rate on or before a day of the period is refused (BAD_USER_INPUT).',
+};
 
 export const MAX_STALENESS_SECONDS = 366 * 24 * 3600;
 
@@ -20,13 +33,25 @@ export class PeriodArgs {
   @Min(0)
   @Max(MAX_STALENESS_SECONDS)
   maxStaleness: number = 300;
+  @Field(() => ReportCurrency, CURRENCY_ARG)
+  @IsOptional()
+  @IsIn(CURRENCIES)
+  currency?: Currency;
+}
+
+@ArgsType()
+export class CustomerSummaryArgs extends IdsArgs {
+  @Field(() => ReportCurrency, CURRENCY_ARG)
+  @IsOptional()
+  @IsIn(CURRENCIES)
+  currency?: Currency;
 }
 
 export const MAX_TOP = 1000;
 
 @ArgsType()
 export class TopCustomersArgs extends PeriodArgs {
-  @Field(() => Int, { nullable: true, defaultValue: 10, description: `1 to ${MAX_TOP}; null means 10.` })
+  @Field(() => Int, { nullable: true, defaultValue: 10, description: `1 to ${MAX_TOP} customers (per currency without \`currency\`); null means 10.` })
   @IsOptional()
   @Min(1)
   @Max(MAX_TOP)

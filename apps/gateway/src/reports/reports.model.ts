@@ -4,6 +4,9 @@ import { Customer } from '../customers/customer.model.js';
 
 const REVENUE = { description: 'In cents of `currency`; sums exceed 32 bits, so this is a 53-bit integer (SafeInt).' };
 
+/** The field every report row has: where the rates of a converted report came from. */
+const RATE_SOURCE = { nullable: true, description: 'With `currency`: where the rates came from (ECB, demo). Null when amounts are in the orders\' own currency.' };
+
 @ObjectType({
   description:
     'Reports over the orders: from the reporting store in one SQL statement, or live, aggregated by the orders service (see `source`). Periods: from inclusive, to exclusive; cancelled orders do not count.',
@@ -21,14 +24,18 @@ export class CustomerRevenue {
   orderCount!: number;
   @Field()
   currency!: string;
+  @Field(() => String, RATE_SOURCE)
+  rateSource?: string | null;
 }
 
-@ObjectType({ description: 'Sales of one month in one currency.' })
+@ObjectType({ description: 'Sales of one month in one currency (or converted into the one asked for).' })
 export class MonthlySales {
   @Field({ description: 'YYYY-MM, UTC.' })
   month!: string;
   @Field()
   currency!: string;
+  @Field(() => String, RATE_SOURCE)
+  rateSource?: string | null;
   @Field(() => SafeIntResolver, REVENUE)
   revenueCents!: number;
   @Field(() => Int)
@@ -37,7 +44,7 @@ export class MonthlySales {
   customerCount!: number;
 }
 
-@ObjectType({ description: 'Sales of one product category in one currency, from the order lines.' })
+@ObjectType({ description: 'Sales of one product category in one currency (or converted into the one asked for), from the order lines.' })
 export class CategorySales {
   @Field()
   category!: string;
@@ -45,6 +52,8 @@ export class CategorySales {
   month?: string | null;
   @Field()
   currency!: string;
+  @Field(() => String, RATE_SOURCE)
+  rateSource?: string | null;
   @Field(() => SafeIntResolver, REVENUE)
   revenueCents!: number;
   @Field(() => SafeIntResolver, { description: 'Units sold.' })
@@ -57,6 +66,8 @@ export class CountrySales {
   country!: string;
   @Field()
   currency!: string;
+  @Field(() => String, RATE_SOURCE)
+  rateSource?: string | null;
   @Field(() => SafeIntResolver, REVENUE)
   revenueCents!: number;
   @Field(() => Int)
@@ -72,6 +83,8 @@ export class CustomerSummary {
   customer!: Customer;
   @Field(() => String, { nullable: true, description: 'Null when the customer has no orders.' })
   currency!: string | null;
+  @Field(() => String, RATE_SOURCE)
+  rateSource?: string | null;
   @Field(() => SafeIntResolver, REVENUE)
   revenueCents!: number;
   @Field(() => Int)

@@ -3,8 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Customer } from '../customers/customer.model.js';
 import type { DownstreamStats } from '../downstream/downstream-stats.js';
 import { Loaders, RequestStats, type GatewayContext, type RequestLoaders } from '../loaders/request-loaders.js';
-import { IdsArgs } from '../pagination/ids.args.js';
-import { PeriodArgs, SalesByCategoryArgs, TopCustomersArgs } from './reports.args.js';
+import { CustomerSummaryArgs, PeriodArgs, SalesByCategoryArgs, TopCustomersArgs } from './reports.args.js';
 import { CategorySales, CountrySales, CustomerRevenue, CustomerSummary, MonthlySales, Reports } from './reports.model.js';
 import { ReportsService } from './reports.service.js';
 
@@ -17,7 +16,7 @@ export class ReportsResolver {
     return {};
   }
 
-  @ResolveField(() => [CustomerRevenue], { description: 'Customers ranked by revenue in the period.' })
+  @ResolveField(() => [CustomerRevenue], { description: 'Customers ranked by revenue in the period: within each currency, or overall once converted into `currency`.' })
   topCustomers(@Args() { limit, ...args }: TopCustomersArgs, @Context() context: GatewayContext, @Info() info: GraphQLResolveInfo) {
     return this.service.topCustomersReport({ args, context, responseKey: String(info.path.key) }, limit ?? 10);
   }
@@ -37,9 +36,9 @@ export class ReportsResolver {
     return this.service.salesByCountryReport({ args, context, responseKey: String(info.path.key) });
   }
 
-  @ResolveField(() => [CustomerSummary], { nullable: 'items', description: 'One entry per id, in order; null for an unknown customer. All time, cancelled orders excluded.' })
-  customerSummary(@Args() { ids }: IdsArgs, @RequestStats() stats: DownstreamStats, @Loaders() loaders: RequestLoaders) {
-    return this.service.customerSummary(ids, stats, loaders);
+  @ResolveField(() => [CustomerSummary], { nullable: 'items', description: 'One entry per id, in order; null for an unknown customer. All time, cancelled orders excluded. A customer with orders in several currencies needs `currency`.' })
+  customerSummary(@Args() { ids, currency }: CustomerSummaryArgs, @RequestStats() stats: DownstreamStats, @Loaders() loaders: RequestLoaders) {
+    return this.service.customerSummary(ids, currency, stats, loaders);
   }
 }
 

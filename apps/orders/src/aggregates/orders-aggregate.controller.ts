@@ -12,10 +12,10 @@ export class OrdersAggregateController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Revenue, order count, units and distinct customers, grouped by customer, product, month or nothing',
-    description: 'Computed in SQL over the orders placed in [placedFrom, placedTo) with the given statuses. Groups never mix currencies.',
+    description: 'Computed in SQL over the orders placed in [placedFrom, placedTo) with the given statuses. Groups never mix currencies: with `currency`, every amount is converted into it at its day\'s rate.',
   })
   @ApiOkResponse({ type: AggregateOrdersResponseDto })
   async aggregate(@Body() body: AggregateOrdersRequestDto) {
-    return { groups: await this.aggregates.aggregate(body) };
+    return this.aggregates.aggregate(body);
   }
 }

@@ -1,9 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { periodOrThrow } from '@tributary/batch-api';
 import { DomainException } from '@tributary/core';
+import { dayRatesCte, dayRatesJoin, missingRateMessage, periodDays, RATE_SOURCES_SQL, ratesOrThrow, utcDayLiteral } from '@tributary/database';
 import { OrdersDatabase } from '../database/orders-database.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { AGGREGATE_MEASURES, ORDER_STATUSES, type AggregateGrouping, type AggregateMeasure, type AggregateOrdersRequest, type Currency, type OrderAggregateEntry, type OrderStatus } from '@tributary/contracts';
+import {
+  AGGREGATE_MEASURES,
+  ORDER_STATUSES,
+  RATES_BASE_CURRENCY,
+  type AggregateGrouping,
+  type AggregateMeasure,
+  type AggregateOrdersRequest,
+  type Conversion,
+  type Currency,
+  type OrderAggregateEntry,
+  type OrderStatus,
+} from '@tributary/contracts';
 
 interface AggregateRow {
   key: string | null;
@@ -14,7 +26,25 @@ interface AggregateRow {
   customer_count?: bigint;
   first_placed_at?: Date;
   last_placed_at?: Date;
+  rate_source?: string | null;
 }
+
+/** How one statement states money: as stored, or converted at each order's day rate. */
+interface Money {
+  /** A `WITH` clause (the day rates) or nothing. */
+  with: Prisma.Sql;
+  /** Joins an order `o` to its day's rates. */
+  join: Prisma.Sql;
+  /** An amount of the order `o`, in the answer's currency. */
+  amount: (minorUnits: Prisma.Sql) => Prisma.Sql;
+  /** The answer's currency column, and what groups split by. */
+  currency: Prisma.Sql;
+  splitByCurrency: boolean;
+  /** Extra output columns. */
+  extra: Prisma.Sql;
+}
+
+const AS_STORED: Money = { with: Prisma.empty, join: Prisma.empty, amount: (minorUnits) => minorUnits, currency: Prisma.sql`o.currency`, splitByCurrency: true, extra: Prisma.empty };
 
 /**
  * Sums stay exact in SQL (bigint); they reach JSON as numbers while they fit 2^53. A
@@ -43,16 +73,18 @@ type Measure = 'revenueCents' | AggregateMeasure;
 
 /**
  * Each measure's SQL over order lines (product groups: what their lines earned). An
- * order with two lines of one product counts once.
+ * order with two lines of one product counts once. Converted revenue converts each line.
  */
-const LINE_MEASURES: Record<Measure, Prisma.Sql> = {
-  revenueCents: Prisma.sql`SUM(l.quantity::bigint * l.unit_price_cents)::bigint AS revenue_cents`,
-  orderCount: Prisma.sql`COUNT(DISTINCT o.id) AS order_count`,
-  units: Prisma.sql`SUM(l.quantity)::bigint AS units`,
-  customerCount: Prisma.sql`COUNT(DISTINCT o.customer_id) AS customer_count`,
-  firstPlacedAt: Prisma.sql`MIN(o.placed_at) AS first_placed_at`,
-  lastPlacedAt: Prisma.sql`MAX(o.placed_at) AS last_placed_at`,
-};
+function lineMeasures(money: Money): Record<Measure, Prisma.Sql> {
+  return {
+    revenueCents: Prisma.sql`SUM(${money.amount(Prisma.sql`l.quantity::bigint * l.unit_price_cents`)})::bigint AS revenue_cents`,
+    orderCount: Prisma.sql`COUNT(DISTINCT o.id) AS order_count`,
+    units: Prisma.sql`SUM(l.quantity)::bigint AS units`,
+    customerCount: Prisma.sql`COUNT(DISTINCT o.customer_id) AS customer_count`,
+    firstPlacedAt: Prisma.sql`MIN(o.placed_at) AS first_placed_at`,
+    lastPlacedAt: Prisma.sql`MAX(o.placed_at) AS last_placed_at`,
+  };
+}
 
 /**
  * Each measure's SQL over orders, which carry their totals and units: one scan and no
@@ -60,7 +92,7 @@ const LINE_MEASURES: Record<Measure, Prisma.Sql> = {
  * by customer too), which counts distinct customers by counting rows: a hash
  * aggregate, where COUNT(DISTINCT) would sort every order (spilling to disk on a year).
  */
-function orderMeasures(perCustomer: boolean, grouping: AggregateGrouping): Record<Measure, Prisma.Sql> {
+function orderMeasures(perCustomer: boolean, grouping: AggregateGrouping, money: Money): Record<Measure, Prisma.Sql> {
   if (perCustomer) {
     return {
       revenueCents: Prisma.sql`SUM(c.revenue_cents)::bigint AS revenue_cents`,
@@ -72,7 +104,7 @@ function orderMeasures(perCustomer: boolean, grouping: AggregateGrouping): Recor
     };
   }
   return {
-    revenueCents: Prisma.sql`SUM(o.total_cents)::bigint AS revenue_cents`,
+    revenueCents: Prisma.sql`SUM(${money.amount(Prisma.sql`o.total_cents`)})::bigint AS revenue_cents`,
     orderCount: Prisma.sql`COUNT(*) AS order_count`,
     units: Prisma.sql`SUM(o.units)::bigint AS units`,
     // A customer's group has one customer.
@@ -83,7 +115,8 @@ function orderMeasures(perCustomer: boolean, grouping: AggregateGrouping): Recor
 }
 
 /** The inner level of a two-level aggregate: one row per (group, currency, customer). */
-const PER_CUSTOMER_MEASURES = Prisma.sql`SUM(o.total_cents) AS revenue_cents, COUNT(*) AS order_count, SUM(o.units) AS units, MIN(o.placed_at) AS first_placed_at, MAX(o.placed_at) AS last_placed_at`;
+const perCustomerMeasures = (money: Money) =>
+  Prisma.sql`SUM(${money.amount(Prisma.sql`o.total_cents`)}) AS revenue_cents, COUNT(*) AS order_count, SUM(o.units) AS units, MIN(o.placed_at) AS first_placed_at, MAX(o.placed_at) AS last_placed_at`;
 
 /**
  * Revenue, orders, units and customers over a period, computed where the orders are:
@@ -94,9 +127,17 @@ const PER_CUSTOMER_MEASURES = Prisma.sql`SUM(o.total_cents) AS revenue_cents, CO
 export class OrdersAggregateService {
   constructor(private readonly db: OrdersDatabase) {}
 
-  async aggregate(request: AggregateOrdersRequest): Promise<OrderAggregateEntry[]> {
-    const rows = await this.db.$queryRaw<AggregateRow[]>(this.sqlOf(request));
-    return rows.map((row) => ({
+  async aggregate(request: AggregateOrdersRequest): Promise<{ groups: OrderAggregateEntry[]; conversion?: Conversion }> {
+    const money = request.currency ? await this.converted(request, request.currency) : AS_STORED;
+    let rows: AggregateRow[];
+    try {
+      rows = await this.db.$queryRaw<AggregateRow[]>(this.sqlOf(request, money));
+    } catch (error) {
+      const missingRate = missingRateMessage(error);
+      if (missingRate) throw DomainException.invalidField('currency', missingRate);
+      throw error;
+    }
+    const groups: OrderAggregateEntry[] = rows.map((row) => ({
       key: row.key,
       currency: row.currency.trim() as Currency,
       revenueCents: toSafeNumber(row.revenue_cents, 'revenueCents'),
@@ -106,39 +147,75 @@ export class OrdersAggregateService {
       ...(row.first_placed_at !== undefined && { firstPlacedAt: row.first_placed_at.toISOString() }),
       ...(row.last_placed_at !== undefined && { lastPlacedAt: row.last_placed_at.toISOString() }),
     }));
+    if (!request.currency) return { groups };
+    return { groups, conversion: { currency: request.currency, base: RATES_BASE_CURRENCY, rateSource: rows[0]?.rate_source ?? null } };
   }
 
-  private sqlOf(request: AggregateOrdersRequest): Prisma.Sql {
+  /**
+   * Money converted into `currency` at each order's day rate. The days are the period's;
+   * a side the request leaves open (a customer's summary over all time) is its orders'
+   * first or last day, read first.
+   */
+  private async converted(request: AggregateOrdersRequest, currency: Currency): Promise<Money> {
+    await ratesOrThrow(this.db, 'rates', currency);
+    let days = request.placedFrom && request.placedTo ? periodDays(new Date(request.placedFrom), new Date(request.placedTo)) : undefined;
+    if (!days) {
+      const [span] = await this.db.$queryRaw<Array<{ first: Date | null; last: Date | null }>>(
+        Prisma.sql`SELECT MIN(o.placed_at) AS first, MAX(o.placed_at) AS last FROM orders o ${this.whereOf(request)}`,
+      );
+      if (!span?.first || !span.last) return { ...AS_STORED, currency: Prisma.sql`${currency}::text`, splitByCurrency: false };
+      days = { firstDay: utcDayLiteral(span.first), lastDay: utcDayLiteral(span.last) };
+    }
+    const cte = dayRatesCte({ ratesTable: 'rates', functions: '', currency, ...days });
+    return {
+      with: Prisma.raw(`WITH ${cte}`),
+      join: Prisma.raw(dayRatesJoin('o')),
+      amount: (minorUnits) => Prisma.sql`convert_minor_units(${minorUnits}, dr.from_rate, dr.to_rate)`,
+      currency: Prisma.sql`${currency}::text`,
+      splitByCurrency: false,
+      extra: Prisma.raw(`, ${RATE_SOURCES_SQL} AS rate_source`),
+    };
+  }
+
+  private sqlOf(request: AggregateOrdersRequest, money: Money): Prisma.Sql {
     const where = this.whereOf(request);
     const ranked = request.groupBy === 'customer' || request.groupBy === 'product';
-    const orderBy = ranked ? Prisma.sql`revenue_cents DESC, key, currency` : Prisma.sql`key, currency`;
-    const limit = request.limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${request.limit}`;
     const wanted: Measure[] = ['revenueCents', ...new Set(request.measures ?? AGGREGATE_MEASURES)];
+    const currencyGroup = money.splitByCurrency ? Prisma.sql`, o.currency` : Prisma.empty;
+    let grouped: Prisma.Sql;
     if (request.groupBy === 'product') {
-      return Prisma.sql`
-        SELECT l.product_id AS key, o.currency, ${Prisma.join(wanted.map((m) => LINE_MEASURES[m]))}
-        FROM orders o JOIN order_lines l ON l.order_id = o.id
+      const measures = lineMeasures(money);
+      grouped = Prisma.sql`
+        SELECT l.product_id AS key, ${money.currency} AS currency, ${Prisma.join(wanted.map((m) => measures[m]))}
+        FROM orders o JOIN order_lines l ON l.order_id = o.id ${money.join}
         ${where}
-        GROUP BY l.product_id, o.currency
-        ORDER BY ${orderBy} ${limit}`;
+        GROUP BY l.product_id${currencyGroup}`;
+    } else {
+      const { group, key } = GROUP_OF_ORDER[request.groupBy];
+      const perCustomer = wanted.includes('customerCount') && request.groupBy !== 'customer';
+      const measures = orderMeasures(perCustomer, request.groupBy, money);
+      const select = Prisma.join(wanted.map((m) => measures[m]));
+      grouped = perCustomer
+        ? Prisma.sql`
+          SELECT ${key(Prisma.sql`c.grouped`)} AS key, c.currency, ${select}
+          FROM (SELECT ${group} AS grouped, ${money.currency} AS currency, o.customer_id, ${perCustomerMeasures(money)} FROM orders o ${money.join} ${where} GROUP BY 1, 2, 3) c
+          GROUP BY c.grouped, c.currency`
+        : Prisma.sql`
+          SELECT ${key(group)} AS key, ${money.currency} AS currency, ${select}
+          FROM orders o ${money.join}
+          ${where}
+          GROUP BY ${group}${currencyGroup}`;
     }
-    const { group, key } = GROUP_OF_ORDER[request.groupBy];
-    const perCustomer = wanted.includes('customerCount') && request.groupBy !== 'customer';
-    const measures = orderMeasures(perCustomer, request.groupBy);
-    const select = Prisma.join(wanted.map((m) => measures[m]));
-    if (perCustomer) {
-      return Prisma.sql`
-        SELECT ${key(Prisma.sql`c.grouped`)} AS key, c.currency, ${select}
-        FROM (SELECT ${group} AS grouped, o.currency, o.customer_id, ${PER_CUSTOMER_MEASURES} FROM orders o ${where} GROUP BY 1, 2, 3) c
-        GROUP BY c.grouped, c.currency
-        ORDER BY ${orderBy} ${limit}`;
+    // Ranked groups in one currency each rank within their currency: cents of one are never compared with another's.
+    if (ranked && request.limit !== undefined && money.splitByCurrency) {
+      return Prisma.sql`${money.with}
+        SELECT * FROM (SELECT g.*, row_number() OVER (PARTITION BY g.currency ORDER BY g.revenue_cents DESC, g.key) AS rank FROM (${grouped}) g) ranked
+        WHERE rank <= ${request.limit}
+        ORDER BY currency, revenue_cents DESC, key`;
     }
-    return Prisma.sql`
-      SELECT ${key(group)} AS key, o.currency, ${select}
-      FROM orders o
-      ${where}
-      GROUP BY ${group}, o.currency
-      ORDER BY ${orderBy} ${limit}`;
+    const orderBy = ranked ? Prisma.sql`currency, revenue_cents DESC, key` : Prisma.sql`key, currency`;
+    const limit = request.limit === undefined ? Prisma.empty : Prisma.sql`LIMIT ${request.limit}`;
+    return Prisma.sql`${money.with} SELECT g.*${money.extra} FROM (${grouped}) g ORDER BY ${orderBy} ${limit}`;
   }
 
   private whereOf(request: AggregateOrdersRequest): Prisma.Sql {
