@@ -35,6 +35,14 @@ export interface BatchResourceOptions<S extends BatchResourceSource<Versioned, F
   service: Type<S>;
   /** The service's row as the resource's wire contract: `toCustomerDto`. */
   toDto: (row: RowOf<S>) => Dto;
+  /**
+   * For ids with a format of their own (most resources take any string): why an id is
+   * not of it (`must be …`), or undefined. A malformed id is then a 400 naming it
+   * (`ids[2]`, `id`), not a NOT_FOUND.
+   */
+  malformedId?: (id: string) => string | undefined;
+  /** What this resource's batchGet answers beyond the contract, for its OpenAPI description. */
+  batchGetDescription?: string;
 }
 
 class NotFoundEntry {
@@ -64,7 +72,16 @@ function schemaClass(name: string, properties: Record<string, Parameters<typeof 
 export function BatchResourceController<S extends BatchResourceSource<Versioned, Filters<Q>>, Dto, Q extends ListQueryDto = ListQueryDto>(
   options: BatchResourceOptions<S, Q, Dto>,
 ) {
-  const { collection, resource, model, toDto } = options;
+  const { collection, resource, model, toDto, malformedId } = options;
+  /** Every malformed id, each named by its field; nothing when the resource takes any id. */
+  const refuseMalformed = (ids: readonly string[], field: (index: number) => string) => {
+    if (!malformedId) return;
+    const violations = ids.flatMap((id, index) => {
+      const problem = malformedId(id);
+      return problem === undefined ? [] : [{ field: field(index), message: `${field(index)} ${problem}` }];
+    });
+    if (violations.length) throw DomainException.invalidArgument(violations);
+  };
   const listQuery = options.listQuery ?? (ListQueryDto as Type<Q>);
   const capital = collection[0]!.toUpperCase() + collection.slice(1);
   const resultEntry = schemaClass(`${capital}BatchGetResult`, {
@@ -89,9 +106,13 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
 
     @Post(`${collection}\\:batchGet`)
     @HttpCode(200)
-    @ApiOperation({ summary: `Get up to 1000 ${collection} by id`, description: 'One result per requested id, in the requested order; duplicates are repeated and unknown ids are NOT_FOUND entries.' })
+    @ApiOperation({
+      summary: `Get up to 1000 ${collection} by id`,
+      description: ['One result per requested id, in the requested order; duplicates are repeated and unknown ids are NOT_FOUND entries.', options.batchGetDescription].filter(Boolean).join(' '),
+    })
     @ApiOkResponse({ type: batchGetResponse })
     async batchGet(@Body() body: BatchGetRequestDto) {
+      refuseMalformed(body.ids, (index) => `ids[${index}]`);
       const rows = await this.service.findByIds([...new Set(body.ids)]);
       return { results: toBatchGetResults(resource, body.ids, rows as Array<RowOf<S>>, toDto) };
     }
@@ -108,6 +129,7 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
     @ApiOperation({ summary: `Get one ${resource}` })
     @ApiOkResponse({ type: model })
     async get(@Param('id') id: string) {
+      refuseMalformed([id], () => 'id');
       const [row] = await this.service.findByIds([id]);
       if (!row) throw DomainException.notFound(resource, id);
       return toDto(row as RowOf<S>);

@@ -5,7 +5,7 @@ import { formatAuditJson, formatAuditTable } from './audit-report.js';
 import { auditContract } from './audit-runner.js';
 import type { ContractAuditOptions, ContractAuditReport } from './contract-audit.types.js';
 
-export const AUDIT_USAGE = `npm run audit:contract -- <base-url> --resource <plural> [--ids-from list|<file>] [--resource-key <singular>]
+export const AUDIT_USAGE = `npm run audit:contract -- <base-url> --resource <plural> [--ids-from list|<file>] [--unknown-ids-from <file>] [--resource-key <singular>]
        [--allow-writes [--create-body <file.json>] [--settle-ms <ms>]] [--header 'name: value']... [--max-rows <n>] [--json] [--strict]`;
 
 export class AuditUsageError extends Error {}
@@ -24,16 +24,16 @@ export interface AuditCommand {
 }
 
 /** Ids from a file: a JSON array of strings, or one per line (blank lines and # comments skipped). */
-function idsFromFile(path: string): string[] {
+function idsFromFile(path: string, flag = '--ids-from'): string[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new AuditUsageError(`--ids-from ${path}: ${(error as Error).message}`);
+    throw new AuditUsageError(`${flag} ${path}: ${(error as Error).message}`);
   }
   if (text.trimStart().startsWith('[')) {
     const ids = JSON.parse(text) as unknown;
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new AuditUsageError(`--ids-from ${path}: a JSON file of ids is an array of strings`);
+    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) throw new AuditUsageError(`${flag} ${path}: a JSON file of ids is an array of strings`);
     return ids;
   }
   return text
@@ -73,6 +73,7 @@ export function auditCommandFromArgs(args: readonly string[], env: Env = process
         resource: { type: 'string' },
         'resource-key': { type: 'string' },
         'ids-from': { type: 'string' },
+        'unknown-ids-from': { type: 'string' },
         'allow-writes': { type: 'boolean' },
         'create-body': { type: 'string' },
         header: { type: 'string', multiple: true },
@@ -110,6 +111,7 @@ export function auditCommandFromArgs(args: readonly string[], env: Env = process
       resource: values.resource,
       ...(values['resource-key'] ? { resourceKey: values['resource-key'] } : {}),
       ...(idsFrom === 'list' ? {} : { ids: idsFromFile(idsFrom) }),
+      ...(values['unknown-ids-from'] ? { unknownIds: idsFromFile(values['unknown-ids-from'], '--unknown-ids-from') } : {}),
       allowWrites: values['allow-writes'] ?? false,
       ...(values['create-body'] ? { createBody: jsonObjectFromFile(values['create-body']) } : {}),
       ...(Object.keys(headers).length ? { headers } : {}),

@@ -86,8 +86,16 @@ export class AuditContext {
     return ++this.writes;
   }
 
-  /** `count` ids no service has: UUID-shaped (version 7 at the epoch), so id validation lets them through. */
+  /**
+   * `count` ids no service has: UUID-shaped (version 7 at the epoch), so id validation lets
+   * them through; or the first ones of those given, for ids with a format of their own.
+   */
   unknownIds(count: number, from = 0): string[] {
+    const given = this.options.unknownIds;
+    if (given) {
+      if (given.length < count) throw new Error(`this audit needs ${count} unknown ids; ${given.length} were given`);
+      return given.slice(0, count);
+    }
     const tag = this.runTag;
     return Array.from({ length: count }, (_, index) => `00000000-0000-7${tag.slice(0, 3)}-8${tag.slice(3, 6)}-${tag.slice(6, 12)}${(from + index).toString(16).padStart(6, '0')}`);
   }

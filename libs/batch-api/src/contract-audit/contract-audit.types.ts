@@ -66,6 +66,11 @@ export interface ContractAuditOptions {
   resourceKey?: string;
   /** Ids that exist, for the batchGet audits; read from the list endpoint when absent. */
   ids?: readonly string[];
+  /**
+   * Ids that do not exist but have the resource's format, for a service that refuses
+   * malformed ids with a 400; UUID-shaped ids of this run when absent.
+   */
+  unknownIds?: readonly string[];
   /** Lets the incremental-read audits create (and change) rows of their own. */
   allowWrites?: boolean;
   /** The body the write audits create rows with; derived from the OpenAPI document and an existing row when absent. */
