@@ -1,4 +1,4 @@
-import { DemoDataSet, type DemoDataSpec } from '@tributary/demo-data';
+import { DemoDataSet, demoRateCount, type DemoDataSpec } from '@tributary/demo-data';
 import { SEEDER, type Seeder } from '@tributary/service-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogService } from '../apps/catalog/src/catalog-app.module.js';
@@ -136,6 +136,7 @@ describe('seeding the three services', () => {
       { service: catalog, table: 'products', key: 'id' },
       { service: orders, table: 'orders', key: 'id' },
       { service: orders, table: 'order_lines', key: 'order_id, line_no' },
+      { service: orders, table: 'rates', key: 'id' },
     ];
     const snapshot = () => Promise.all(tables.map(async ({ service, table, key }) => ({ table, rows: await count(service, table), checksum: await checksum(service, table, key) })));
     const before = await snapshot();
@@ -146,7 +147,7 @@ describe('seeding the three services', () => {
       await seeder.seed(spec, () => undefined);
     }
     const after = await snapshot();
-    expect(before.map((t) => t.rows)).toEqual([spec.customers, spec.products, spec.orders, expect.any(Number)]);
+    expect(before.map((t) => t.rows)).toEqual([spec.customers, spec.products, spec.orders, expect.any(Number), demoRateCount(spec)]);
     expect(after).toEqual(before);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DemoDataSet, writeInBatches, type DemoDataSpec, type DemoOrder, type SeedProgress } from '@tributary/demo-data';
+import { DemoDataSet, demoRateCount, demoRates, writeInBatches, type DemoDataSpec, type DemoOrder, type DemoRate, type SeedProgress } from '@tributary/demo-data';
 import { KEEP_UPDATED_AT, withCheckpoints, withSecondaryIndexesDeferred } from '@tributary/database';
 import type { Seeder } from '@tributary/service-kit';
 import { OrdersDatabase } from '../database/orders-database.js';
@@ -15,7 +15,7 @@ export class OrdersSeeder implements Seeder {
   }
 
   async wipe(): Promise<void> {
-    await this.db.$executeRaw`TRUNCATE orders, order_lines`;
+    await this.db.$executeRaw`TRUNCATE orders, order_lines, rates`;
   }
 
   async seed(spec: DemoDataSpec, progress: SeedProgress): Promise<void> {
@@ -23,6 +23,20 @@ export class OrdersSeeder implements Seeder {
     await withSecondaryIndexesDeferred(this.db, ['orders', 'order_lines'], () =>
       writeInBatches('orders', data.orders(), spec.orders, BATCH_SIZE, withCheckpoints(this.db.handle, (batch) => this.insert(batch)), progress),
     );
+    // Rates of every business day the orders fall on, so that reports convert from the start.
+    await writeInBatches('rates', demoRates(spec), demoRateCount(spec), BATCH_SIZE, (batch) => this.insertRates(batch), progress);
+  }
+
+  /** Demo rates keep their own updatedAt, as the rest of the history does. */
+  private async insertRates(rates: DemoRate[]): Promise<void> {
+    await this.db.$transaction([
+      this.db.$executeRawUnsafe(KEEP_UPDATED_AT),
+      this.db.$executeRaw`
+        INSERT INTO rates (id, date, currency, rate, source, updated_at)
+        SELECT * FROM unnest(
+          ${rates.map((r) => r.id)}::text[], ${rates.map((r) => r.date)}::date[], ${rates.map((r) => r.currency)}::text[],
+          ${rates.map((r) => r.rate)}::numeric[], ${rates.map((r) => r.source)}::text[], ${rates.map((r) => r.updatedAt)}::timestamptz[])`,
+    ]);
   }
 
   /** An order batch and its lines in one transaction, each as one INSERT … SELECT FROM unnest(arrays); demo data is history and keeps its own updatedAt. */
