@@ -26,6 +26,18 @@ describe('the services of this repository keep the batch contract (CI: every res
     { definition: catalogService, resource: 'products', table: 'products' },
   ];
   const running = new Map<string, { service: ServiceUnderTest; url: string }>();
+  /**
+   * Exchange rates, a resource of the orders service: read only (npm run rates:load fills
+   * them), and with ids of their own format, YYYY-MM-DD:CUR, which unknown ids must have
+   * too: days long before the first rate.
+   */
+  const rates = {
+    resource: 'rates',
+    table: 'rates',
+    of: 'orders',
+    unknownIds: Array.from({ length: 1001 }, (_, i) => `${new Date(Date.UTC(1900, 0, 1 + i)).toISOString().slice(0, 10)}:USD`),
+  };
+  const readOnly = [...services.map(({ resource, table }) => ({ resource, table, of: resource, unknownIds: undefined })), rates];
 
   beforeAll(async () => {
     await Promise.all(
@@ -42,10 +54,10 @@ describe('the services of this repository keep the batch contract (CI: every res
     await databases.dropAll();
   });
 
-  it.each(services.map(({ resource, table }) => [resource, table]))('%s: every read-only audit is ok, and the audit changed no row', async (resource, table) => {
-    const { service, url } = running.get(resource)!;
+  it.each(readOnly.map((audited) => [audited.resource, audited] as const))('%s: every read-only audit is ok, and the audit changed no row', async (resource, { table, of, unknownIds }) => {
+    const { service, url } = running.get(of)!;
     const before = await fingerprintOf(service.db, [table]);
-    const report = await auditContract({ url, resource });
+    const report = await auditContract({ url, resource, ...(unknownIds ? { unknownIds } : {}) });
     expect(findings(report)).toEqual({});
     expect(report.results.map((result) => result.name)).toEqual(ALL.filter((name) => !WRITING.includes(name)));
     expect(report.notRun.map((audit) => audit.name)).toEqual(WRITING);
@@ -275,6 +287,21 @@ describe('npm run audit:contract', () => {
       expect(code).toBe(0);
       const report = JSON.parse(stdout) as ContractAuditReport;
       expect(report.results.find((result) => result.name === 'batch-get.order')!.reason).toMatch(/^4 ids in another order/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
+  it('takes the unknown ids from a file with --unknown-ids-from, for ids of a format of their own', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'contract-audit-'));
+    try {
+      // Ids that do exist, given as unknown ones: the audit asks for these, and says so.
+      const file = join(folder, 'unknown-ids.json');
+      writeFileSync(file, JSON.stringify(['w-000009', 'w-000010']));
+      const { code, stdout } = await command([clean.url, '--resource', 'widgets', '--unknown-ids-from', file, '--json']);
+      expect(code).toBe(1);
+      const report = JSON.parse(stdout) as ContractAuditReport;
+      expect(report.results.find((result) => result.name === 'batch-get.not-found')!.reason).toMatch(/^the entry of the unknown id w-000009 is \{"id":"w-000009","widget":/);
     } finally {
       rmSync(folder, { recursive: true, force: true });
     }

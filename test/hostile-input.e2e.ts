@@ -95,6 +95,9 @@ const productBody = fc.record({
 const line = fc.record({ productId: id('products'), quantity, unitPriceCents: unitPrice });
 const orderBody = fc.record({ customerId: id('customers'), currency, lines: fc.array(line, { minLength: 1, maxLength: 100 }) }, { requiredKeys: ['customerId', 'currency', 'lines'] });
 const batchBody = (kind: keyof typeof ids) => fc.record({ ids: fc.array(id(kind), { minLength: 1, maxLength: 5 }) });
+/** Any day a rate id may name, from year 1 to 9999: the database must take each. */
+const day = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const rateId = fc.oneof(fc.tuple(day, fc.constantFrom('EUR', 'GBP', 'USD', 'CHF')).map(([date, code]) => `${date}:${code}`), hostileString);
 const aggregateBody = fc.record(
   {
     groupBy: fc.constantFrom('customer', 'product', 'month', 'none'),
@@ -137,6 +140,14 @@ const ENDPOINTS: Record<string, Endpoint> = {
     path: fc.constant('/v1/orders'),
     input: mutated(fc.record({ pageSize: fc.integer({ min: 0, max: 2000 }), status: fc.constantFrom('PAID', 'LOST'), placedFrom: instant, updatedSince: instant }, { requiredKeys: [] })),
   },
+  'POST /v1/rates:batchGet': { service: 'orders', method: 'post', path: fc.constant('/v1/rates:batchGet'), input: mutated(fc.record({ ids: fc.array(rateId, { minLength: 1, maxLength: 5 }) })) },
+  'GET /v1/rates': {
+    service: 'orders',
+    method: 'get',
+    path: fc.constant('/v1/rates'),
+    input: mutated(fc.record({ pageSize: fc.integer({ min: 0, max: 2000 }), currency: fc.constantFrom('USD', 'usd', 'EURO'), from: day, to: day, updatedSince: instant }, { requiredKeys: [] })),
+  },
+  'GET /v1/rates/{id}': { service: 'orders', method: 'get', path: rateId.map((i) => `/v1/rates/${pathSegment(i)}`), input: fc.constant({}) },
   'GET /v1/customers/{id}': { service: 'customers', method: 'get', path: id('customers').map((i) => `/v1/customers/${pathSegment(i)}`), input: fc.constant({}) },
 };
 

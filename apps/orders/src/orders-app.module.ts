@@ -8,6 +8,7 @@ import { ORDERS_DATASETS } from './exports/orders-datasets.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { placementConfigFromEnv, type PlacementConfig } from './placement/placement.config.js';
 import { PlacementModule } from './placement/placement.module.js';
+import { RatesModule } from './rates/rates.module.js';
 import { OrdersSeeder } from './seed/orders.seeder.js';
 import { OrdersPumpSource } from './pump/orders.pump.js';
 
@@ -16,7 +17,7 @@ export class OrdersAppModule {
   static register(config: ServiceConfig, placement: PlacementConfig): DynamicModule {
     return {
       module: OrdersAppModule,
-      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, PlacementModule.register(placement), ExportsModule.forApp({ app: 'orders', config: config.exports, table: 'operations', datasets: ORDERS_DATASETS }), PumpModule.forService('orders', config.pump, [OrdersPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, RatesModule, PlacementModule.register(placement), ExportsModule.forApp({ app: 'orders', config: config.exports, table: 'operations', datasets: ORDERS_DATASETS }), PumpModule.forService('orders', config.pump, [OrdersPumpSource])],
       providers: [{ provide: SEEDER, useClass: OrdersSeeder }],
     };
   }
@@ -32,7 +33,7 @@ export const ordersService: ServiceDefinition = {
   defaultPort: 4002,
   about: {
     title: 'Tributary orders service',
-    description: 'Owns orders and their lines, places orders across the services (POST /v1/orderPlacements), and aggregates orders for reports. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.',
+    description: 'Owns orders and their lines and the exchange rates (against EUR, GET /v1/rates), places orders across the services (POST /v1/orderPlacements), and aggregates orders for reports. Implements the batch contract: batchGet, keyset-paginated lists, problem+json errors.',
     events: { source: 'orders', resourceSchema: 'OrderDto', schemaOfType: Object.fromEntries(Object.values(PLACEMENT_EVENT_OF).map((type) => [type, 'OrderPlacementDto'])) },
   },
   module: (config) => OrdersAppModule.register(config, placementConfigFromEnv()),

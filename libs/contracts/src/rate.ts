@@ -1,3 +1,4 @@
+import type { ListQuery } from './batch.js';
 import type { Instant } from './common.js';
 
 /**
@@ -27,6 +28,13 @@ export interface Rate {
   /** Where the rate comes from: ECB, demo, … */
   source: string;
   updatedAt: Instant;
+}
+
+/** `GET /v1/rates`: the rates the table holds, optionally of one currency and a range of days (both ends inclusive). */
+export interface RatesListQuery extends ListQuery {
+  currency?: string;
+  from?: RateDay;
+  to?: RateDay;
 }
 
 /** The id of a currency's rate on a day. */
