@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRates } from './support/exchange-rates.js';
 import { graphql, startSystem, type SystemUnderTest } from './support/system-under-test.js';
 import { TEST_DATA, type TestDatabase } from '@tributary/testing';
 import { EXAMPLE_TABS, FOLLOW_PLACEMENT_TAB, PLACE_ORDER_TAB } from '../apps/gateway/src/playground/example-queries.js';
@@ -162,24 +163,46 @@ describe('the playground examples', () => {
   const COUNTED = `status <> 'CANCELLED'`;
   /** What each tab must show on the seeded data, computed from the services' tables. */
   const EXPECTED: Record<string, () => Promise<unknown>> = {
+    // Both in euros: each order converted at its day's rate (test/support/exchange-rates.ts).
     'Top customers': async () => {
-      const top = await sql<{ id: string; revenue: number; orders: number; currency: string }>(
+      const orders = await sql<{ id: string; currency: string; total: string; placed_at: Date }>(
         system.orders.db,
-        `SELECT customer_id AS id, currency, SUM(total_cents)::float8 AS revenue, COUNT(*)::int AS orders FROM orders
-         WHERE ${COUNTED} AND placed_at >= '2025-11-01T00:00:00Z' AND placed_at < '2026-11-01T00:00:00Z'
-         GROUP BY customer_id, currency ORDER BY revenue DESC, customer_id LIMIT 10`,
+        `SELECT customer_id AS id, currency, total_cents::text AS total, placed_at FROM orders WHERE ${COUNTED} AND placed_at >= '2025-11-01T00:00:00Z' AND placed_at < '2026-11-01T00:00:00Z'`,
       );
-      const customers = await sql<{ id: string; name: string; country: string }>(system.customers.db, 'SELECT id, name, country FROM customers WHERE id = ANY($1::text[])', top.map((t) => t.id));
+      const rates = await loadRates(system.orders.db);
+      const spent = new Map<string, { revenue: bigint; orders: number }>();
+      for (const order of orders) {
+        const entry = spent.get(order.id) ?? { revenue: 0n, orders: 0 };
+        entry.revenue += rates.convert(BigInt(order.total), order.currency.trim(), order.placed_at, 'EUR');
+        entry.orders++;
+        spent.set(order.id, entry);
+      }
+      const top = [...spent.entries()].sort(([a, x], [b, y]) => (y.revenue > x.revenue ? 1 : y.revenue < x.revenue ? -1 : a.localeCompare(b))).slice(0, 10);
+      const customers = await sql<{ id: string; name: string; country: string }>(system.customers.db, 'SELECT id, name, country FROM customers WHERE id = ANY($1::text[])', top.map(([id]) => id));
       const byId = new Map(customers.map((c) => [c.id, c]));
-      return { reports: { topCustomers: top.map((t) => ({ customer: { name: byId.get(t.id)!.name, country: byId.get(t.id)!.country }, revenueCents: t.revenue, currency: t.currency.trim(), orderCount: t.orders })) } };
+      return {
+        reports: {
+          topCustomers: top.map(([id, t]) => ({ customer: { name: byId.get(id)!.name, country: byId.get(id)!.country }, revenueCents: Number(t.revenue), currency: 'EUR', rateSource: 'demo', orderCount: t.orders })),
+        },
+      };
     },
     'Sales by month': async () => {
-      const rows = await sql<{ month: string; currency: string; revenue: number; orders: number; customers: number }>(
+      const orders = await sql<{ month: string; customer: string; currency: string; total: string; placed_at: Date }>(
         system.orders.db,
-        `SELECT to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, currency, SUM(total_cents)::float8 AS revenue, COUNT(*)::int AS orders, COUNT(DISTINCT customer_id)::int AS customers
-         FROM orders WHERE ${COUNTED} AND placed_at >= '2026-01-01T00:00:00Z' AND placed_at < '2026-07-01T00:00:00Z' GROUP BY 1, 2 ORDER BY 1, 2`,
+        `SELECT to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, customer_id AS customer, currency, total_cents::text AS total, placed_at FROM orders
+         WHERE ${COUNTED} AND placed_at >= '2026-01-01T00:00:00Z' AND placed_at < '2026-07-01T00:00:00Z'`,
       );
-      return { reports: { salesByMonth: rows.map((r) => ({ month: r.month, currency: r.currency.trim(), revenueCents: r.revenue, orderCount: r.orders, customerCount: r.customers })) } };
+      const rates = await loadRates(system.orders.db);
+      const months = [...new Set(orders.map((o) => o.month))].sort();
+      return {
+        reports: {
+          salesByMonth: months.map((month) => {
+            const ofMonth = orders.filter((o) => o.month === month);
+            const revenue = ofMonth.reduce((sum, o) => sum + rates.convert(BigInt(o.total), o.currency.trim(), o.placed_at, 'EUR'), 0n);
+            return { month, currency: 'EUR', revenueCents: Number(revenue), orderCount: ofMonth.length, customerCount: new Set(ofMonth.map((o) => o.customer)).size };
+          }),
+        },
+      };
     },
     'Sales by category': async () => {
       const lines = await sql<{ product: string; currency: string; revenue: number; units: number }>(
@@ -197,7 +220,7 @@ describe('the playground examples', () => {
         entry.units += line.units;
         sales.set(key, entry);
       }
-      return { reports: { salesByCategory: [...sales.values()].sort((a, b) => b.revenueCents - a.revenueCents || a.category.localeCompare(b.category) || a.currency.localeCompare(b.currency)) } };
+      return { reports: { salesByCategory: [...sales.values()].sort((a, b) => a.currency.localeCompare(b.currency) || b.revenueCents - a.revenueCents || a.category.localeCompare(b.category)) } };
     },
     'Orders with customers and products': async () => {
       const orders = await sql<{ id: string; placed_at: Date; total: number; customer_id: string }>(

@@ -93,6 +93,10 @@ describe('the README curl examples', () => {
   it('the first report comes from the store, fresh, in one call and none to the services', async () => {
     const body = JSON.parse(await runExample(examples.find((b) => b.includes('topCustomers'))!));
     expect(body.data.reports.topCustomers).toHaveLength(3);
+    // In euros: every row converted, ranked by what the customers spent once converted.
+    const revenue = body.data.reports.topCustomers.map((row: { currency: string; rateSource: string; revenueCents: number }) => [row.currency, row.rateSource, row.revenueCents]);
+    expect(revenue.map(([currency, source]: unknown[]) => [currency, source])).toEqual([['EUR', 'demo'], ['EUR', 'demo'], ['EUR', 'demo']]);
+    expect(revenue.map((entry: number[]) => entry[2]!)).toEqual([...revenue.map((entry: number[]) => entry[2]!)].sort((a, b) => b - a));
     expect(body.extensions.freshness.topCustomers).toEqual({ source: 'REPORTING', lagSeconds: expect.any(Number) });
     expect(body.extensions.freshness.topCustomers.lagSeconds).toBeLessThan(60);
     expect(body.extensions.downstream).toEqual({ customers: { calls: 0, keys: 0 }, orders: { calls: 0, keys: 0 }, catalog: { calls: 0, keys: 0 }, reporting: { calls: 1, keys: 0 } });
@@ -119,6 +123,7 @@ describe('the README curl examples', () => {
     await system.reporting!.pumpAll();
     const body = JSON.parse(await runExample(examples.find((b) => b.includes('/v1/reconciliation'))!.split('\n').find((line) => line.includes('reconciliation'))!));
     expect(body.tables.map((t: { countDifference: number; matches: boolean }) => [t.countDifference, t.matches])).toEqual([
+      [0, true],
       [0, true],
       [0, true],
       [0, true],

@@ -56,14 +56,17 @@ query FollowPlacement($id: ID!) {
 export const EXAMPLE_TABS: ExampleTab[] = [
   {
     title: 'Top customers',
-    query: `# The ten best customers of the last year of demo data, with their names.
+    query: `# The ten best customers of the last year of demo data, with their names,
+# ranked by what they spent in euros: each order converted at its day's rate.
+# Without currency, the ranking is within each currency.
 # extensions.downstream in the result shows one call per service.
 query TopCustomers {
   reports {
-    topCustomers(from: "2025-11-01T00:00:00Z", to: "2026-11-01T00:00:00Z", limit: 10) {
+    topCustomers(from: "2025-11-01T00:00:00Z", to: "2026-11-01T00:00:00Z", limit: 10, currency: EUR) {
       customer { name country }
       revenueCents
       currency
+      rateSource
       orderCount
     }
   }
@@ -74,7 +77,7 @@ query TopCustomers {
     title: 'Sales by month',
     query: `query SalesByMonth {
   reports {
-    salesByMonth(from: "2026-01-01T00:00:00Z", to: "2026-07-01T00:00:00Z") {
+    salesByMonth(from: "2026-01-01T00:00:00Z", to: "2026-07-01T00:00:00Z", currency: EUR) {
       month
       currency
       revenueCents
