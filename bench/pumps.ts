@@ -12,7 +12,7 @@ import type { Log } from './run-bench.js';
 
 /** What the pump scenario measured: the pumps' load and catch-up, and raw COPY of the same rows into the same database. */
 export interface PumpFigures {
-  /** Rows of the store after the initial load: customers, products, orders and their lines. */
+  /** Rows of the store after the initial load: customers, products, orders and their lines, rates. */
   rows: number;
   initialLoad: { seconds: number; rowsPerSecond: number };
   rawCopy: { seconds: number; rowsPerSecond: number };
@@ -22,7 +22,7 @@ export interface PumpFigures {
   pumpIntervalMs: number;
 }
 
-const STORE_TABLES = ['customers', 'products', 'orders', 'order_lines'] as const;
+const STORE_TABLES = ['customers', 'products', 'orders', 'order_lines', 'rates'] as const;
 /** How often an idle pump looks for changes in this scenario (the default is 1000). */
 const PUMP_INTERVAL_MS = 100;
 const UPDATES = 10_000;

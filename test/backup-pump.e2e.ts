@@ -77,10 +77,12 @@ describe('the backup round trip', () => {
     expect(outputs.join('')).toMatch(/customers: customers: replaced by 1,200 rows from the backup/);
 
     const tables = await reconciliation();
+    const [rates] = await system.orders.db.$queryRawUnsafe<Array<{ source: number }>>(`SELECT count(*)::int AS source FROM rates`);
     expect(tables.map((t) => ({ table: t.table, count: t.store.count, difference: t.countDifference, matches: t.matches }))).toEqual([
       { table: 'customers', count: TEST_DATA.customers, difference: 0, matches: true },
       { table: 'products', count: TEST_DATA.products, difference: 0, matches: true },
       { table: 'orders', count: TEST_DATA.orders, difference: 0, matches: true },
+      { table: 'rates', count: rates!.source, difference: 0, matches: true },
     ]);
     const [lines] = await system.reporting!.service.db.$queryRawUnsafe<Array<{ store: number }>>(`SELECT count(*)::int AS store FROM reporting_v1.order_lines`);
     const [sourceLines] = await system.orders.db.$queryRawUnsafe<Array<{ source: number }>>(`SELECT count(*)::int AS source FROM order_lines`);
@@ -91,7 +93,7 @@ describe('the backup round trip', () => {
     const [customer] = await system.customers.db.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id FROM customers ORDER BY id LIMIT 1`);
     await request(system.customers.http).patch(`/v1/customers/${customer!.id}`).send({ name: 'Changed After The Backup' }).expect(200);
     const results = await system.reporting!.pumpAll();
-    expect(results.map((r) => [r.table, r.rowsRead])).toEqual([['customers', 1], ['products', 0], ['orders', 0]]);
+    expect(results.map((r) => [r.table, r.rowsRead])).toEqual([['customers', 1], ['products', 0], ['orders', 0], ['rates', 0]]);
     expect(await system.reporting!.service.db.$queryRawUnsafe(`SELECT name FROM reporting_v1.customers WHERE id = $1`, customer!.id)).toEqual([{ name: 'Changed After The Backup' }]);
     expect((await reconciliation()).every((t) => t.matches)).toBe(true);
   });

@@ -140,14 +140,16 @@ async function underFaults(seconds: number, kills: Target[]): Promise<void> {
   const batch = await pipeline.batchPumpOnce();
   expect({ seed, batch: batch.map((r) => ({ table: r.table, applied: r.applied })) }).toEqual({
     seed,
-    batch: [{ table: 'customers', applied: 0 }, { table: 'orders', applied: 0 }, { table: 'products', applied: 0 }],
+    batch: [{ table: 'customers', applied: 0 }, { table: 'orders', applied: 0 }, { table: 'rates', applied: 0 }, { table: 'products', applied: 0 }],
   });
-  expect(batch.every((r) => r.read > 0)).toBe(true);
+  // Rates have no events and no writes here: only the tables written to were read again.
+  expect(batch.filter((r) => r.table !== 'rates').every((r) => r.read > 0)).toBe(true);
   const reconciliation = await pipeline.reconciliation();
   expect(reconciliation.map((t) => ({ table: t.table, difference: t.countDifference, matches: t.matches }))).toEqual([
     { table: 'customers', difference: 0, matches: true },
     { table: 'products', difference: 0, matches: true },
     { table: 'orders', difference: 0, matches: true },
+    { table: 'rates', difference: 0, matches: true },
   ]);
   // An embedded store opens in one process at a time: the store stops while it is read.
   await pipeline.reporting.stop();

@@ -9,7 +9,7 @@ const services = [
   { service: 'customers', schema: 'public', tables: ['customer_credit', 'customers', 'operations', 'outbox', 'outbox_relay_lease'] },
   { service: 'orders', schema: 'public', tables: ['operations', 'order_lines', 'order_placements', 'orders', 'outbox', 'outbox_relay_lease', 'rates'] },
   { service: 'catalog', schema: 'public', tables: ['operations', 'outbox', 'outbox_relay_lease', 'products', 'stock_levels', 'stock_reservation_lines', 'stock_reservations'] },
-  { service: 'reporting', schema: 'reporting_store', tables: ['applied_events', 'customers', 'dead_letters', 'event_progress', 'operations', 'order_lines', 'orders', 'products', 'pump_checkpoints'] },
+  { service: 'reporting', schema: 'reporting_store', tables: ['applied_events', 'customers', 'dead_letters', 'event_progress', 'operations', 'order_lines', 'orders', 'products', 'pump_checkpoints', 'rates'] },
 ] as const;
 
 /** Runs SQL through the handle's own driver adapter, as the schema engine does: no Prisma client involved. */

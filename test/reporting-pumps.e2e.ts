@@ -39,14 +39,21 @@ async function expectStoreEqualsSources() {
     { table: 'customers', difference: 0, matches: true },
     { table: 'products', difference: 0, matches: true },
     { table: 'orders', difference: 0, matches: true },
+    { table: 'rates', difference: 0, matches: true },
   ]);
   return tables;
+}
+
+/** The orders service's rates: none until some are loaded (or seeded). */
+async function sourceRateCount(): Promise<number> {
+  const [{ count }] = await system.orders.db.$queryRawUnsafe<Array<{ count: number }>>(`SELECT count(*)::int AS count FROM rates`);
+  return count;
 }
 
 describe('the batch pumps fill the reporting store', () => {
   it('delivers every row of every service, and reconciliation shows no difference', async () => {
     const tables = await expectStoreEqualsSources();
-    expect(tables.map((t) => t.store.count)).toEqual([TEST_DATA.customers, TEST_DATA.products, TEST_DATA.orders]);
+    expect(tables.map((t) => t.store.count)).toEqual([TEST_DATA.customers, TEST_DATA.products, TEST_DATA.orders, await sourceRateCount()]);
   });
 
   it('publishes the rows in reporting_v1 as the services hold them, orders with their lines', async () => {
@@ -67,7 +74,7 @@ describe('the batch pumps fill the reporting store', () => {
     await request(system.orders.http).patch(`/v1/orders/${order!.id}`).send({ status: 'CANCELLED' }).expect(200);
 
     const runs = await reporting.pumpAll();
-    expect(Object.fromEntries(runs.map((r) => [r.table, r.rowsApplied]))).toEqual({ customers: 1, products: 0, orders: 1 });
+    expect(Object.fromEntries(runs.map((r) => [r.table, r.rowsApplied]))).toEqual({ customers: 1, products: 0, orders: 1, rates: 0 });
     expect(await store().$queryRawUnsafe(`SELECT name FROM reporting_v1.customers WHERE id = $1`, customer!.id)).toEqual([{ name: 'Renamed For The Store' }]);
     expect(await store().$queryRawUnsafe(`SELECT status FROM reporting_v1.orders WHERE id = $1`, order!.id)).toEqual([{ status: 'CANCELLED' }]);
     await expectStoreEqualsSources();
@@ -85,6 +92,7 @@ describe('the batch pumps fill the reporting store', () => {
       ['customers', TEST_DATA.customers + 1],
       ['products', TEST_DATA.products],
       ['orders', TEST_DATA.orders + 1],
+      ['rates', await sourceRateCount()],
     ]);
   });
 });
@@ -190,11 +198,165 @@ describe("each table's pump writes as a role of its own", () => {
     expect(await asPump('customers', `UPDATE reporting_store.orders SET status = 'CANCELLED'`)).toBe('refused');
     expect(await asPump('customers', `DELETE FROM reporting_store.customers`)).toBe('refused');
     expect(await asPump('products', `INSERT INTO reporting_store.pump_checkpoints ("table", horizon, updated_at) VALUES ('orders', 0, now())`)).toBe('refused');
+    expect(await asPump('rates', `UPDATE reporting_store.rates SET source = source WHERE false`)).toBe('ran');
+    expect(await asPump('rates', `UPDATE reporting_store.orders SET status = 'CANCELLED'`)).toBe('refused');
+    expect(await asPump('orders', `UPDATE reporting_store.rates SET rate = 1`)).toBe('refused');
     // Another pump's checkpoint is invisible to it: the update finds no row.
     await asPump('products', `UPDATE reporting_store.pump_checkpoints SET horizon = 0 WHERE "table" = 'orders'`);
     const checkpoint = (await request(reporting.service.http).get('/v1/pumps/orders/checkpoint').expect(200)).body;
     expect(Number(checkpoint.horizon)).toBeGreaterThan(0);
     await expectStoreEqualsSources();
+  });
+});
+
+/** A decimal string as an integer and its power of ten: '1.0856' is 10856 / 10^4. */
+function decimalOf(text: string): { units: bigint; scale: bigint } {
+  const [whole, fraction = ''] = text.split('.');
+  return { units: BigInt(whole! + fraction), scale: 10n ** BigInt(fraction.length) };
+}
+
+/** `amount` minor units of a currency at `rate` per EUR, in EUR minor units: amount × 1 / rate, rounded half to even. */
+function toBaseCents(amount: bigint, rate: string): bigint {
+  const { units, scale } = decimalOf(rate);
+  const numerator = amount * scale;
+  const quotient = numerator / units;
+  const twiceRemainder = 2n * (numerator % units);
+  if (twiceRemainder > units) return quotient + 1n;
+  if (twiceRemainder === units) return quotient % 2n === 0n ? quotient : quotient + 1n;
+  return quotient;
+}
+
+describe('exchange rates: pumped into reporting_v1.rates, and each sale in EUR', () => {
+  // Weekdays only, as the ECB publishes: 2025-01-06 (a Monday) to the end of the orders. Some rates make ties (0.4, 0.8, 2).
+  const USD = ['1.0856', '0.4', '1.1', '2', '1.0123456789', '1.0731'];
+  const GBP = ['0.8563', '0.8', '0.86', '0.4', '0.8412345678', '2'];
+  const SATURDAY = '2026-10-24';
+  const SUNDAY = '2026-10-25';
+  const FRIDAY = '2026-10-23';
+  const BEFORE_ANY_RATE = '2000-01-04';
+  const moved = { usd: '', gbp: '', eur: '', early: '' };
+  let loaded = 0;
+
+  beforeAll(async () => {
+    const days: string[] = [];
+    for (let day = Date.parse('2025-01-06T00:00:00Z'); day < Date.parse('2026-11-02T00:00:00Z'); day += 86_400_000) {
+      if (![0, 6].includes(new Date(day).getUTCDay())) days.push(new Date(day).toISOString().slice(0, 10));
+    }
+    const rows = days.flatMap((day, i) => [
+      [day, 'USD', USD[i % USD.length]!],
+      [day, 'GBP', GBP[(i * 7) % GBP.length]!],
+    ]);
+    await system.orders.db.$queryRawUnsafe(
+      `INSERT INTO rates (id, date, currency, rate, source)
+       SELECT d || ':' || c, d::date, c, r::numeric, 'test' FROM unnest($1::text[], $2::text[], $3::text[]) AS t(d, c, r)
+       ON CONFLICT (id) DO UPDATE SET rate = excluded.rate, source = excluded.source`,
+      rows.map((r) => r[0]),
+      rows.map((r) => r[1]),
+      rows.map((r) => r[2]),
+    );
+    loaded = rows.length;
+    // An order of each currency moved to a weekend, at a time of day that is Sunday in UTC and Monday in Berlin; another before any rate.
+    const moves = [
+      ['USD', `${SATURDAY}T12:00:00Z`, 'usd'],
+      ['GBP', `${SUNDAY}T23:30:00Z`, 'gbp'],
+      ['EUR', `${SUNDAY}T23:30:00Z`, 'eur'],
+      ['USD', `${BEFORE_ANY_RATE}T10:00:00Z`, 'early'],
+    ] as const;
+    for (const [currency, at, key] of moves) {
+      const [order] = await system.orders.db.$queryRawUnsafe<Array<{ id: string }>>(
+        `UPDATE orders SET placed_at = $2::timestamptz WHERE id = (SELECT id FROM orders WHERE currency = $1 AND id <> ALL($3::text[]) ORDER BY id LIMIT 1) RETURNING id`,
+        currency,
+        at,
+        Object.values(moved).filter(Boolean),
+      );
+      moved[key] = order!.id;
+    }
+  });
+
+  it('delivers the rates the orders service holds to reporting_v1.rates on the next run', async () => {
+    const runs = await reporting.pumpAll();
+    expect(Object.fromEntries(runs.map((r) => [r.table, r.rowsApplied]))).toMatchObject({ orders: 4, rates: loaded });
+    const columns = `to_char(date, 'YYYY-MM-DD') AS date, currency, rate::text AS rate, source, updated_at`;
+    const source = await system.orders.db.$queryRawUnsafe<unknown[]>(`SELECT ${columns} FROM rates ORDER BY currency, date`);
+    expect(source.length).toBeGreaterThanOrEqual(loaded);
+    expect(await store().$queryRawUnsafe(`SELECT ${columns} FROM reporting_v1.rates ORDER BY currency, date`)).toEqual(source);
+    await expectStoreEqualsSources();
+  });
+
+  it('gives each line its revenue in EUR at the latest rate on or before its UTC day, rounded half to even per line', async () => {
+    // The oracle: the orders service's own rows and rates, converted here with integers.
+    const rates = await system.orders.db.$queryRawUnsafe<Array<{ date: string; currency: string; rate: string }>>(
+      `SELECT to_char(date, 'YYYY-MM-DD') AS date, currency, rate::text AS rate FROM rates ORDER BY currency, date`,
+    );
+    const ratesOf = new Map<string, Array<{ date: string; rate: string }>>();
+    for (const r of rates) ratesOf.set(r.currency, [...(ratesOf.get(r.currency) ?? []), r]);
+    const rateOn = (currency: string, day: string) => ratesOf.get(currency)?.filter((r) => r.date <= day).at(-1);
+    const lines = await system.orders.db.$queryRawUnsafe<Array<{ order_id: string; line_no: number; placed_at: Date; currency: string; amount: bigint }>>(
+      `SELECT o.id AS order_id, l.line_no, o.placed_at, o.currency, l.quantity::bigint * l.unit_price_cents AS amount
+       FROM orders o JOIN order_lines l ON l.order_id = o.id ORDER BY o.id, l.line_no`,
+    );
+    const expected = lines.map(({ order_id, line_no, placed_at, currency, amount }) => {
+      const day = placed_at.toISOString().slice(0, 10);
+      if (currency === 'EUR') return { order_id, line_no, base_currency: 'EUR', rate_date: day, revenue_base_cents: amount };
+      const rate = rateOn(currency, day);
+      return { order_id, line_no, base_currency: 'EUR', rate_date: rate?.date ?? null, revenue_base_cents: rate ? toBaseCents(amount, rate.rate) : null };
+    });
+    const sales = await store().$queryRawUnsafe<Array<Record<string, unknown>>>(
+      `SELECT order_id, line_no, base_currency, to_char(rate_date, 'YYYY-MM-DD') AS rate_date, revenue_base_cents FROM reporting_v1.sales ORDER BY order_id, line_no`,
+    );
+    expect(sales).toEqual(expected);
+    // Not vacuous: lines of both other currencies converted, lines before the first rate without one, ties rounded up and down.
+    const converted = lines.flatMap((line) => {
+      const rate = line.currency === 'EUR' ? undefined : rateOn(line.currency, line.placed_at.toISOString().slice(0, 10));
+      return rate ? [{ ...line, ...decimalOf(rate.rate) }] : [];
+    });
+    expect(new Set(converted.map((line) => line.currency))).toEqual(new Set(['GBP', 'USD']));
+    expect(expected.filter((line) => line.revenue_base_cents === null).map((line) => line.order_id)).toContain(moved.early);
+    const ties = converted.filter(({ amount, units, scale }) => 2n * ((amount * scale) % units) === units);
+    const roundedUp = ties.filter(({ amount, units, scale }) => ((amount * scale) / units) % 2n === 1n);
+    expect(roundedUp.length).toBeGreaterThan(5);
+    expect(ties.length - roundedUp.length).toBeGreaterThan(5);
+  });
+
+  it("takes Friday's rate for an order placed on Saturday or Sunday (UTC), leaves an EUR order's revenue as it is, and has none before the first rate", async () => {
+    expect(await system.orders.db.$queryRawUnsafe(`SELECT id FROM rates WHERE date IN ('${SATURDAY}', '${SUNDAY}') AND currency IN ('USD', 'GBP')`)).toEqual([]);
+    expect(await system.orders.db.$queryRawUnsafe(`SELECT id FROM rates WHERE date <= '${BEFORE_ANY_RATE}'`)).toEqual([]);
+    const friday = await system.orders.db.$queryRawUnsafe<Array<{ currency: string; rate: string }>>(
+      `SELECT currency, rate::text AS rate FROM rates WHERE date = '${FRIDAY}' ORDER BY currency`,
+    );
+    const fridayRate = new Map(friday.map((r) => [r.currency, r.rate]));
+    const sales = await store().$queryRawUnsafe<Array<{ order_id: string; currency: string; rate_date: string; revenue_cents: bigint; revenue_base_cents: bigint }>>(
+      `SELECT order_id, currency, to_char(rate_date, 'YYYY-MM-DD') AS rate_date, revenue_cents, revenue_base_cents FROM reporting_v1.sales
+       WHERE order_id = ANY($1::text[]) ORDER BY order_id, line_no`,
+      [moved.usd, moved.gbp, moved.eur, moved.early],
+    );
+    const of = (id: string) => sales.filter((line) => line.order_id === id);
+    expect(of(moved.usd).length).toBeGreaterThan(0);
+    for (const line of of(moved.usd)) expect(line).toMatchObject({ rate_date: FRIDAY, revenue_base_cents: toBaseCents(line.revenue_cents, fridayRate.get('USD')!) });
+    expect(of(moved.gbp).length).toBeGreaterThan(0);
+    for (const line of of(moved.gbp)) expect(line).toMatchObject({ rate_date: FRIDAY, revenue_base_cents: toBaseCents(line.revenue_cents, fridayRate.get('GBP')!) });
+    expect(of(moved.eur).length).toBeGreaterThan(0);
+    for (const line of of(moved.eur)) expect(line).toMatchObject({ rate_date: SUNDAY, revenue_base_cents: line.revenue_cents });
+    expect(of(moved.early).length).toBeGreaterThan(0);
+    for (const line of of(moved.early)) expect(line).toMatchObject({ rate_date: null, revenue_base_cents: null });
+  });
+
+  it('costs a query of the v1 columns nothing: it does not read rates', async () => {
+    const plan = await store().$queryRawUnsafe<Array<Record<string, string>>>(
+      `EXPLAIN SELECT category, currency, sum(revenue_cents) FROM reporting_v1.sales WHERE placed_at >= '2026-01-01' GROUP BY 1, 2`,
+    );
+    const text = plan.map((row) => Object.values(row).join('')).join('\n');
+    expect(text).toMatch(/\borders\b/);
+    expect(text).not.toMatch(/\brates\b/);
+  });
+
+  it('publishes the conversion functions to readers, with the bodies of the orders service', async () => {
+    const body = `SELECT pg_get_functiondef(p.oid) AS def FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE p.proname = $1 AND n.nspname = $2`;
+    for (const name of ['convert_minor_units', 'rate_or_raise']) {
+      const [orders] = await system.orders.db.$queryRawUnsafe<Array<{ def: string }>>(body, name, 'public');
+      const [published] = await store().$queryRawUnsafe<Array<{ def: string }>>(body, name, 'reporting_v1');
+      expect(published!.def.replace('reporting_v1.', '')).toBe(orders!.def.replace('public.', ''));
+    }
   });
 });
 
@@ -207,10 +369,11 @@ describe('reconciliation before the first delivery', () => {
         ['customers', false, 'the pump has delivered nothing yet'],
         ['products', false, 'the pump has delivered nothing yet'],
         ['orders', false, 'the pump has delivered nothing yet'],
+        ['rates', false, 'the pump has delivered nothing yet'],
       ]);
       await fresh.reporting!.pumpAll();
       const after = (await request(fresh.reporting!.service.http).get('/v1/reconciliation').expect(200)).body;
-      expect(after.tables.map((t: TableReconciliation) => t.matches)).toEqual([true, true, true]);
+      expect(after.tables.map((t: TableReconciliation) => t.matches)).toEqual([true, true, true, true]);
     } finally {
       await fresh.close();
     }

@@ -164,12 +164,14 @@ describe('the store through the gateway and /metrics', () => {
     const response = await graphql(system.gateway, `{ reporting { freshness { table lagSeconds rowsPumped } reconciliation { table countDifference matches source { count } store { count } } } }`);
     expect(response.body.errors).toBeUndefined();
     const { freshness, reconciliation } = response.body.data.reporting;
-    expect(freshness.map((t: { table: string }) => t.table)).toEqual(['customers', 'products', 'orders']);
+    const [{ rates }] = await system.orders.db.$queryRawUnsafe<Array<{ rates: number }>>(`SELECT count(*)::int AS rates FROM rates`);
+    expect(freshness.map((t: { table: string }) => t.table)).toEqual(['customers', 'products', 'orders', 'rates']);
     for (const table of freshness) expect(table.lagSeconds).toBeLessThan(60);
     expect(reconciliation).toEqual([
       { table: 'customers', countDifference: 0, matches: true, source: { count: TEST_DATA.customers }, store: { count: TEST_DATA.customers } },
       { table: 'products', countDifference: 0, matches: true, source: { count: TEST_DATA.products }, store: { count: TEST_DATA.products } },
       { table: 'orders', countDifference: 0, matches: true, source: { count: TEST_DATA.orders }, store: { count: TEST_DATA.orders } },
+      { table: 'rates', countDifference: 0, matches: true, source: { count: rates }, store: { count: rates } },
     ]);
   });
 

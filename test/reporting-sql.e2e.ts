@@ -60,6 +60,15 @@ describe(`the reader role over ${onPostgres ? 'PostgreSQL' : "the embedded store
     expect(byCategory.rows.length).toBeGreaterThan(1);
   });
 
+  it('reads the rates and may call the conversion functions of reporting_v1', async () => {
+    const [source] = await system.orders.db.$queryRawUnsafe<Array<{ rates: number }>>(`SELECT count(*)::int AS rates FROM rates`);
+    expect((await reader.query(`SELECT count(*)::int AS rates FROM reporting_v1.rates`)).rows).toEqual([source]);
+    // Ties go to the even neighbour: 2.5 → 2, 3.5 → 4.
+    const { rows } = await reader.query(`SELECT reporting_v1.convert_minor_units(5, 2, 1)::int AS down, reporting_v1.convert_minor_units(7, 2, 1)::int AS up, reporting_v1.rate_or_raise(1.5, 'USD', '2026-01-02')::text AS rate`);
+    expect(rows).toEqual([{ down: 2, up: 4, rate: '1.5' }]);
+    expect(await refusal(`SELECT reporting_v1.rate_or_raise(NULL, 'USD', '2026-01-02')`)).toBe('22023');
+  });
+
   it('refuses every write and every change of the schema', async () => {
     const statements = [
       `INSERT INTO reporting_v1.customers (id, name, email, country, created_at, updated_at) VALUES ('x', 'x', 'x', 'DE', now(), now())`,

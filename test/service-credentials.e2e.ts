@@ -225,7 +225,7 @@ describe('the gateway, the services and the reporting app sharing one SERVICE_TO
 
   it("the services' pumps deliver into the reporting store with their credentials", async () => {
     const results = (await Promise.all([customers, catalog, orders].map((service) => service.app.get(PumpScheduler).runAll()))).flat();
-    expect(results.map((result) => result.table).sort()).toEqual(['customers', 'orders', 'products']);
+    expect(results.map((result) => result.table).sort()).toEqual(['customers', 'orders', 'products', 'rates']);
     for (const result of results) {
       expect(result.rowsRead, result.table).toBeGreaterThan(0);
       expect(result.rowsApplied, result.table).toBe(result.rowsRead);
@@ -246,7 +246,7 @@ describe('the gateway, the services and the reporting app sharing one SERVICE_TO
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data.customers).toEqual(rows);
     expect(response.body.data.reporting.reconciliation).toEqual(
-      expect.arrayContaining(['customers', 'orders', 'products'].map((table) => ({ table, matches: true, error: null }))),
+      expect.arrayContaining(['customers', 'orders', 'products', 'rates'].map((table) => ({ table, matches: true, error: null }))),
     );
     const live = response.body.data.reports.topCustomers;
     expect(live).toHaveLength(5);

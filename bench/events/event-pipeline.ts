@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { EVENT_SOURCES, type StoreFreshness, type TableReconciliation } from '@tributary/contracts';
+import { EVENT_SOURCES, REPORTING_TABLES, type StoreFreshness, type TableReconciliation } from '@tributary/contracts';
 import type { DatabaseLocation } from '@tributary/database';
 import { connectEventBus, streamOf, type EventBusSettings } from '@tributary/pump-kit';
 import { freePorts } from '../processes.js';
@@ -166,7 +166,7 @@ export class EventPipeline {
 
   /** Roles the store creates on a PostgreSQL server for this run: to drop afterwards. */
   get roles(): string[] {
-    return [`reader_${this.options.runId}`, ...['customers', 'products', 'orders'].map((table) => `pump_${this.options.runId}_${table}`)];
+    return [`reader_${this.options.runId}`, ...REPORTING_TABLES.map((table) => `pump_${this.options.runId}_${table}`)];
   }
 
   static async start(options: PipelineOptions): Promise<EventPipeline> {
@@ -258,7 +258,8 @@ export class EventPipeline {
     const deadline = Date.now() + 120_000;
     for (;;) {
       const { tables } = await this.freshness();
-      if (tables.every((t) => t.rowsPumped >= expected[t.table]!)) return;
+      // A watermark: the table's first run has finished (rates, which no count here says, included).
+      if (tables.every((t) => t.watermark !== null && t.rowsPumped >= (expected[t.table] ?? 0))) return;
       if (Date.now() > deadline) throw new Error(`the initial load did not finish: ${JSON.stringify(tables.map((t) => [t.table, t.rowsPumped]))}`);
       await sleep(100);
     }

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import type { ExportFormat, ExportOperation } from '@tributary/contracts';
+import { REPORTING_TABLES, type ExportFormat, type ExportOperation } from '@tributary/contracts';
 import { applyMigrations, DatabaseHandle, openRowReader, projectPath, schemaFolderOf, type DatabaseLocation } from '@tributary/database';
 import { syntheticStoreStatements } from '@tributary/testing';
 import { BenchDatabases } from '../data-sets.js';
@@ -123,7 +123,7 @@ try {
   console.log(`goals: at least 50% of COPY's speed (CSV), peak RSS under 256 MB${server ? '' : ' (on PGlite the process holds the database too)'}`);
 } finally {
   await databases.dropAll().catch(() => undefined);
-  await databases.dropRoles([ROLES.reader, ...['customers', 'products', 'orders'].map((table) => `${ROLES.pumpPrefix}${table}`)]).catch(() => undefined);
+  await databases.dropRoles([ROLES.reader, ...REPORTING_TABLES.map((table) => `${ROLES.pumpPrefix}${table}`)]).catch(() => undefined);
   rmSync(folder, { recursive: true, force: true });
 }
 process.exit(0);

@@ -8,7 +8,7 @@ import type { ReportingConfig } from '../../apps/reporting/src/reporting.config.
  */
 export function storeOnlyReportingConfig(suffix: string, overrides: Partial<ReportingConfig> = {}): ReportingConfig {
   return {
-    sources: { customers: '', orders: '', products: '' },
+    sources: { customers: '', orders: '', products: '', rates: '' },
     sql: null,
     reader: { role: `reporting_reader_${suffix}` },
     pumpRolePrefix: `tributary_pump_${suffix}_`,

@@ -152,7 +152,7 @@ async function startReporting(
 ): Promise<ReportingUnderTest> {
   const suffix = randomBytes(4).toString('hex');
   const config: ReportingConfig = {
-    sources: { customers: url(services.customers), orders: url(services.orders), products: url(services.catalog) },
+    sources: { customers: url(services.customers), orders: url(services.orders), products: url(services.catalog), rates: url(services.orders) },
     sql: { port: 0, host: '127.0.0.1' },
     // Roles belong to the whole PostgreSQL server: one per test file, dropped with its databases.
     reader: { role: `reporting_reader_${suffix}` },

@@ -11,13 +11,14 @@ import { PlacementModule } from './placement/placement.module.js';
 import { RatesModule } from './rates/rates.module.js';
 import { OrdersSeeder } from './seed/orders.seeder.js';
 import { OrdersPumpSource } from './pump/orders.pump.js';
+import { RatesPumpSource } from './pump/rates.pump.js';
 
 @Module({})
 export class OrdersAppModule {
   static register(config: ServiceConfig, placement: PlacementConfig): DynamicModule {
     return {
       module: OrdersAppModule,
-      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, RatesModule, PlacementModule.register(placement), ExportsModule.forApp({ app: 'orders', config: config.exports, table: 'operations', datasets: ORDERS_DATASETS }), PumpModule.forService('orders', config.pump, [OrdersPumpSource])],
+      imports: [ServiceKitModule.forRoot(config, OrdersDatabase), OrdersModule, RatesModule, PlacementModule.register(placement), ExportsModule.forApp({ app: 'orders', config: config.exports, table: 'operations', datasets: ORDERS_DATASETS }), PumpModule.forService('orders', config.pump, [OrdersPumpSource, RatesPumpSource])],
       providers: [{ provide: SEEDER, useClass: OrdersSeeder }],
     };
   }

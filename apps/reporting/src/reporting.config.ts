@@ -26,6 +26,7 @@ const OWNER_OF: Record<ReportingTable, { setting: string; fallback: string }> = 
   customers: { setting: 'CUSTOMERS_URL', fallback: 'http://localhost:4001' },
   orders: { setting: 'ORDERS_URL', fallback: 'http://localhost:4002' },
   products: { setting: 'CATALOG_URL', fallback: 'http://localhost:4003' },
+  rates: { setting: 'ORDERS_URL', fallback: 'http://localhost:4002' },
 };
 
 /**

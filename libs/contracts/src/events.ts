@@ -3,7 +3,7 @@ import type { Customer } from './customer.js';
 import type { Order } from './order.js';
 import type { OrderPlacement } from './placement.js';
 import type { Product } from './product.js';
-import type { ReportingRows, ReportingTable } from './reporting.js';
+import type { EventTable, ReportingRows } from './reporting.js';
 import type { SameFields } from './type-checks.js';
 
 /**
@@ -77,7 +77,7 @@ export interface DomainEvent<T extends EventType = EventType> {
 export type StoredEventType = Exclude<EventType, PlacementEventType>;
 
 /** The store table each stored event type lands in. */
-export const TABLE_OF_EVENT: Record<StoredEventType, ReportingTable> = {
+export const TABLE_OF_EVENT: Record<StoredEventType, EventTable> = {
   'customer.created.v1': 'customers',
   'customer.updated.v1': 'customers',
   'product.created.v1': 'products',

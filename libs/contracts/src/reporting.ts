@@ -1,5 +1,6 @@
 import type { Currency, Instant } from './common.js';
 import type { OrderLine, OrderStatus } from './order.js';
+import type { Rate } from './rate.js';
 
 /**
  * The rows the pumps deliver to the reporting store: what a service publishes of its
@@ -42,14 +43,29 @@ export interface ReportingOrderRow {
   lines: ReportingOrderLineRow[];
 }
 
+/**
+ * An exchange rate as the orders service publishes it: the Rate of the wire without
+ * `rateDate` (every pumped rate is one the table holds), `updatedAt` as the version.
+ * `id` is its natural key, `YYYY-MM-DD:CUR`, by which pumps page and reconciliation
+ * checksums, as for every other table.
+ */
+export type ReportingRateRow = Omit<Rate, 'rateDate' | 'updatedAt'> & { version: Instant };
+
 /** Each store table and the row type pumped into it. */
 export interface ReportingRows {
   customers: ReportingCustomerRow;
   products: ReportingProductRow;
   orders: ReportingOrderRow;
+  rates: ReportingRateRow;
 }
 export type ReportingTable = keyof ReportingRows;
-export const REPORTING_TABLES: readonly ReportingTable[] = ['customers', 'products', 'orders'];
+export const REPORTING_TABLES: readonly ReportingTable[] = ['customers', 'products', 'orders', 'rates'];
+
+/**
+ * The tables whose changes also travel as domain events (the event pump). Rates change by
+ * bulk load, and the batch pump alone delivers them.
+ */
+export type EventTable = Exclude<ReportingTable, 'rates'>;
 
 /**
  * Where a pump is in its source table. Delivery is bounded by transaction ids, not

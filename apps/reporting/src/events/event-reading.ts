@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { CURRENCIES, EVENTS_OF_SOURCE, ORDER_STATUSES, TABLE_OF_EVENT, UUID_PATTERN, type DomainEvent, type StoredEventType, type ReportingTable } from '@tributary/contracts';
+import { CURRENCIES, EVENTS_OF_SOURCE, ORDER_STATUSES, TABLE_OF_EVENT, UUID_PATTERN, type DomainEvent, type EventTable, type StoredEventType } from '@tributary/contracts';
 import { parseJsonOrUndefined } from '@tributary/core';
 
 /** A message as it reached the store: its text, and where it came from (a stream and sequence, or the relay's request). */
@@ -11,7 +11,7 @@ export interface ArrivedEvent {
 }
 
 /** An event to apply to its table; one the store keeps no table for (`table` null); or a poison message. */
-export type ReadEvent = { ok: true; event: DomainEvent; table: ReportingTable | null } | { ok: false; key: string; reason: string };
+export type ReadEvent = { ok: true; event: DomainEvent; table: EventTable | null } | { ok: false; key: string; reason: string };
 
 const isStored = (type: string): type is StoredEventType => Object.hasOwn(TABLE_OF_EVENT, type);
 
@@ -25,7 +25,7 @@ const oneOf = (values: readonly string[]): Check => (value) => typeof value === 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The fields each table's resource must have, as its event carries it (the wire form of libs/contracts). */
-const FIELDS_OF: Record<ReportingTable, Record<string, Check>> = {
+const FIELDS_OF: Record<EventTable, Record<string, Check>> = {
   customers: { id: text, name: text, email: text, country: text, createdAt: instant, updatedAt: instant },
   products: { id: text, sku: text, title: text, category: text, priceCents: integer, currency: oneOf(CURRENCIES), updatedAt: instant },
   orders: {

@@ -51,6 +51,17 @@ export const UPSERT_OF: Record<ReportingTable, string> = {
       ON CONFLICT (order_id, line_no) DO NOTHING
     )
     SELECT count(*)::int AS applied FROM applied`,
+  rates: `
+    WITH incoming AS (
+      SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(id text, date date, currency text, rate numeric, source text, version timestamptz)
+    ), applied AS (
+      INSERT INTO reporting_store.rates AS t (id, date, currency, rate, source, version)
+      SELECT id, date, currency, rate, source, version FROM incoming
+      ON CONFLICT (id) DO UPDATE SET date = excluded.date, currency = excluded.currency, rate = excluded.rate, source = excluded.source, version = excluded.version
+      WHERE t.version < excluded.version
+      RETURNING 1
+    )
+    SELECT count(*)::int AS applied FROM applied`,
 };
 
 /** Every store table a pumped table's batches write. */
@@ -58,6 +69,7 @@ export const STORE_TABLES_OF: Record<ReportingTable, readonly string[]> = {
   customers: ['reporting_store.customers'],
   products: ['reporting_store.products'],
   orders: ['reporting_store.orders', 'reporting_store.order_lines'],
+  rates: ['reporting_store.rates'],
 };
 
 /** The store's tables of each pumped table, for counts and checksums. */
@@ -65,4 +77,5 @@ export const STORE_TABLE_OF: Record<ReportingTable, string> = {
   customers: 'reporting_store.customers',
   products: 'reporting_store.products',
   orders: 'reporting_store.orders',
+  rates: 'reporting_store.rates',
 };

@@ -65,5 +65,7 @@ export class SqlInterfaceService implements OnApplicationBootstrap, OnModuleDest
     await this.db.$executeRawUnsafe(`REVOKE ALL ON SCHEMA reporting_store FROM PUBLIC, "${role}"`);
     await this.db.$executeRawUnsafe(`GRANT USAGE ON SCHEMA reporting_v1 TO "${role}"`);
     await this.db.$executeRawUnsafe(`GRANT SELECT ON ALL TABLES IN SCHEMA reporting_v1 TO "${role}"`);
+    // The published functions (convert_minor_units, rate_or_raise): PUBLIC may run them by default, a server may have revoked that.
+    await this.db.$executeRawUnsafe(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA reporting_v1 TO "${role}"`);
   }
 }
