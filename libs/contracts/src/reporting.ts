@@ -174,13 +174,20 @@ export const TABLES_OF_REPORT: Record<StoreReportName, readonly ReportingTable[]
 export interface StoreReportRequest {
   from: Instant;
   to: Instant;
-  /** topCustomers: how many (customer, currency) groups. */
+  /** topCustomers: how many customers (per currency, unless converted into `currency`). */
   limit?: number;
   /** salesByCategory: one row per category, or per category and month. */
   groupBy?: 'NONE' | 'MONTH';
+  /** Convert every amount into this currency (CONVERSION_RULE); rows are then not split by currency. */
+  currency?: Currency;
 }
 
-export interface StoreCustomerRevenueRow {
+/** Every report row: with `currency` asked for, where the rates came from; null when amounts are as the orders hold them. */
+export interface ConvertedRow {
+  rateSource: string | null;
+}
+
+export interface StoreCustomerRevenueRow extends ConvertedRow {
   customerId: string;
   currency: Currency;
   revenueCents: number;
@@ -189,7 +196,7 @@ export interface StoreCustomerRevenueRow {
   customer: { id: string; name: string; email: string; country: string; createdAt: Instant; updatedAt: Instant } | null;
 }
 
-export interface StoreMonthlySalesRow {
+export interface StoreMonthlySalesRow extends ConvertedRow {
   month: string;
   currency: Currency;
   revenueCents: number;
@@ -197,7 +204,7 @@ export interface StoreMonthlySalesRow {
   customerCount: number;
 }
 
-export interface StoreCategorySalesRow {
+export interface StoreCategorySalesRow extends ConvertedRow {
   category: string;
   /** YYYY-MM with groupBy MONTH, else null. */
   month: string | null;
@@ -206,7 +213,7 @@ export interface StoreCategorySalesRow {
   units: number;
 }
 
-export interface StoreCountrySalesRow {
+export interface StoreCountrySalesRow extends ConvertedRow {
   country: string;
   currency: Currency;
   revenueCents: number;
@@ -230,7 +237,7 @@ export interface StoreReportAnswer<N extends StoreReportName = StoreReportName> 
 /** The category a report gives a line whose product is unknown: deleted, or not in the store yet. */
 export const UNKNOWN_CATEGORY = 'Unknown product';
 
-/** The order of sales by category, from every source: highest revenue first, then category, then currency. */
+/** The order of sales by category, from every source: by currency (cents of two currencies are never ranked together), then highest revenue first, then category. */
 export function compareCategorySales(a: { category: string; currency: string; revenueCents: number }, b: { category: string; currency: string; revenueCents: number }): number {
-  return b.revenueCents - a.revenueCents || a.category.localeCompare(b.category) || a.currency.localeCompare(b.currency);
+  return a.currency.localeCompare(b.currency) || b.revenueCents - a.revenueCents || a.category.localeCompare(b.category);
 }

@@ -66,7 +66,7 @@ const LAST_NAMES = ['Alvarez', 'Bauer', 'Bianchi', 'Brown', 'Costa', 'Dubois', '
 const COUNTRIES = [['DE', 24, 'EUR'], ['FR', 16, 'EUR'], ['GB', 14, 'GBP'], ['US', 18, 'USD'], ['NL', 8, 'EUR'], ['ES', 8, 'EUR'], ['IT', 7, 'EUR'], ['PL', 5, 'EUR']] as const;
 const CURRENCY_OF_COUNTRY: Record<string, string> = Object.fromEntries(COUNTRIES.map(([country, , currency]) => [country, currency]));
 /** The catalogue is priced in EUR; other currencies at fixed demo rates. */
-const RATE_FROM_EUR: Record<string, number> = { EUR: 1, GBP: 0.86, USD: 1.08 };
+export const RATE_FROM_EUR: Readonly<Record<string, number>> = { EUR: 1, GBP: 0.86, USD: 1.08 };
 const CATEGORIES = ['Books', 'Electronics', 'Garden', 'Grocery', 'Home', 'Kitchen', 'Music', 'Office', 'Outdoors', 'Pets', 'Sports', 'Toys'];
 const ADJECTIVES = ['Classic', 'Compact', 'Deluxe', 'Eco', 'Essential', 'Handmade', 'Light', 'Modern', 'Portable', 'Premium', 'Smart', 'Vintage'];
 const NOUNS = ['Backpack', 'Blender', 'Bottle', 'Camera', 'Chair', 'Headphones', 'Kettle', 'Lamp', 'Notebook', 'Planter', 'Speaker', 'Tent', 'Towel', 'Watch'];

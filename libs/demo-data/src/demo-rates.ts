@@ -1,4 +1,4 @@
-import type { DemoDataSpec } from './demo-data.js';
+import { RATE_FROM_EUR, type DemoDataSpec } from './demo-data.js';
 import { EntityRandom } from './random.util.js';
 
 /** A demo exchange rate: units of `currency` per one EUR on a business day, as the ECB quotes them. */
@@ -15,10 +15,9 @@ export interface DemoRate {
 
 /**
  * Where each currency's walk stays around: the fixed rates the demo prices are
- * converted at (RATE_FROM_EUR in demo-data.ts), so that converted sums look like the
- * prices.
+ * converted at, so that converted sums look like the prices. EUR is the base: no walk.
  */
-export const DEMO_RATE_CENTRES: Readonly<Record<string, number>> = { GBP: 0.86, USD: 1.08 };
+export const DEMO_RATE_CENTRES: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(RATE_FROM_EUR).filter(([currency]) => currency !== 'EUR'));
 
 const DAY = 24 * 60 * 60 * 1000;
 /** The ECB publishes at about 16:00 CET: each demo rate is written then. */
