@@ -239,7 +239,7 @@ describe('the gateway, the services and the reporting app sharing one SERVICE_TO
       `query($ids: [ID!]!) {
         customers(ids: $ids) { id name }
         reporting { reconciliation { table matches error } }
-        reports { topCustomers(from: "2025-11-01T00:00:00Z", to: "2026-11-01T00:00:00Z", limit: 5, source: LIVE) { customer { id name } revenueCents orderCount } }
+        reports { topCustomers(from: "2025-11-01T00:00:00Z", to: "2026-11-01T00:00:00Z", limit: 5, currency: EUR, source: LIVE) { customer { id name } revenueCents orderCount } }
       }`,
       { ids: rows.map((row) => row.id) },
     );
@@ -251,7 +251,7 @@ describe('the gateway, the services and the reporting app sharing one SERVICE_TO
     const live = response.body.data.reports.topCustomers;
     expect(live).toHaveLength(5);
 
-    const stored = await graphql(gateway, `{ reports { topCustomers(from: "2025-11-01T00:00:00Z", to: "2026-11-01T00:00:00Z", limit: 5, source: REPORTING) { customer { id name } revenueCents orderCount } } }`);
+    const stored = await graphql(gateway, `{ reports { topCustomers(from: "2025-11-01T00:00:00Z", to: "2026-11-01T00:00:00Z", limit: 5, currency: EUR, source: REPORTING) { customer { id name } revenueCents orderCount } } }`);
     expect(stored.body.errors).toBeUndefined();
     expect(stored.body.data.reports.topCustomers).toEqual(live);
 
