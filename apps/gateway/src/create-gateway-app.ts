@@ -6,6 +6,7 @@ import { createAppLogger, PinoNestLogger, requestLogging, tracingEnabled, tracin
 import type { DestinationStream } from 'pino';
 import { AuditLog } from './auth/audit-log.js';
 import { Authenticator, authenticationMiddleware } from './auth/authentication.middleware.js';
+import { serveDashboard } from './dashboard/dashboard.js';
 import { EXPORT_DOWNLOADS_PATH } from './exports/export-files.util.js';
 import { GatewayAppModule } from './gateway-app.module.js';
 import { rateLimitMiddleware } from './limits/rate-limit.middleware.js';
@@ -30,6 +31,8 @@ export async function createGatewayApp(config: GatewayConfig, { logDestination }
   app.use(requestLogging(logger));
   // Before Apollo's middleware: a browser's GET /graphql gets the playground.
   if (config.development) app.use(playgroundMiddleware(GRAPHQL_PATH));
+  // Public in every mode: static files without data; what the page shows comes from /graphql, authenticated below.
+  serveDashboard(app, config.dashboardDir, config.publicUrl);
   // Before anything reads the body: a request without a valid credential costs nothing more.
   // Export downloads (exports/export-files.controller.ts) are authenticated and counted the same way.
   for (const path of [GRAPHQL_PATH, EXPORT_DOWNLOADS_PATH]) app.use(path, authenticationMiddleware(authenticator, logger));

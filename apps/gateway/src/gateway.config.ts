@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, integerFromEnv, logSettingsFromEnv, serviceCredentialSettingsFromEnv, switchFromEnv, type Env, type LogSettings, type ServiceCredentialSettings } from '@tributary/core';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ConfigError, integerFromEnv, projectPath, logSettingsFromEnv, serviceCredentialSettingsFromEnv, switchFromEnv, type Env, type LogSettings, type ServiceCredentialSettings } from '@tributary/core';
 import { authConfigFromEnv, type AuthConfig } from './auth/auth.config.js';
 import { DOWNSTREAM_NAMES, DOWNSTREAM_SERVICES, type DownstreamName } from './downstream/downstream-services.js';
 import { rateLimitConfigFromEnv, type RateLimitConfig } from './limits/rate-limit.config.js';
@@ -39,6 +41,8 @@ export interface GatewayConfig extends LogSettings {
   auth: AuthConfig;
   /** `GATEWAY_PUBLIC_URL`: the gateway as its clients reach it, for absolute download links; null: links relative to the gateway (`/exports/files/…`). */
   publicUrl: string | null;
+  /** `DASHBOARD_DIR`: the built dashboard (`npm run build:dashboard`), served at /dashboard; an absolute path. */
+  dashboardDir: string;
 }
 
 function url(env: Env, name: string, fallback: string): string {
@@ -56,13 +60,28 @@ function publicUrl(env: Env): string | null {
 }
 
 /**
+ * Where the built dashboard is: `dist/dashboard` by default, which may not exist yet (the
+ * gateway then says how to build it at /dashboard). A directory that is named must be one.
+ */
+function dashboardDir(env: Env): string {
+  const raw = env.DASHBOARD_DIR;
+  if (raw === undefined) return projectPath('dist', 'dashboard');
+  if (raw.trim() === '') throw new ConfigError('DASHBOARD_DIR must name a directory (the output of npm run build:dashboard), got an empty value');
+  const dir = resolve(raw);
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) throw new ConfigError(`DASHBOARD_DIR must be a directory that holds the built dashboard (npm run build:dashboard), and ${dir} ${stat ? 'is not a directory' : 'does not exist'}`);
+  return dir;
+}
+
+/**
  * Reads the gateway's configuration; the only reader of process.env in the gateway.
  * `GATEWAY_PORT` (4000), `CUSTOMERS_URL`, `ORDERS_URL`, `CATALOG_URL` (the services' default
  * ports on localhost), `REPORTING_URL` (http://localhost:4004; `off`: no reporting store), `TRIBUTARY_BATCHING` (on), `COMPILED_EXECUTION` (on), `DOWNSTREAM_EXTENSION` (on),
  * `DOWNSTREAM_TIMEOUT_MS` (5000), `DOWNSTREAM_ATTEMPTS` (3), `BREAKER_THRESHOLD` (5),
  * `BREAKER_HALF_OPEN_AFTER_MS` (5000), `CURSOR_SECRET`, `NODE_ENV`, `LOG_LEVEL`, `LOG_FORMAT`;
  * who may call: see authConfigFromEnv; `TRUSTED_DOCUMENTS` (unset; a manifest's path: only its documents are accepted);
- * `GATEWAY_PUBLIC_URL` (unset: export download links are relative to the gateway).
+ * `GATEWAY_PUBLIC_URL` (unset: export download links are relative to the gateway);
+ * `DASHBOARD_DIR` (the project's dist/dashboard; a relative path is from the working directory).
  */
 export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
   const services = Object.fromEntries(DOWNSTREAM_NAMES.map((service) => [service, url(env, `${service.toUpperCase()}_URL`, DOWNSTREAM_SERVICES[service])])) as Record<DownstreamName, string>;
@@ -93,6 +112,7 @@ export function gatewayConfigFromEnv(env: Env = process.env): GatewayConfig {
     cursorSecret: cursorSecret ?? randomBytes(32).toString('base64url'),
     serviceCredential: serviceCredentialSettingsFromEnv(env),
     publicUrl: publicUrl(env),
+    dashboardDir: dashboardDir(env),
     ...logSettingsFromEnv(env),
   };
 }

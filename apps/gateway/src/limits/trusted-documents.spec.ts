@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, projectPath } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
+import { DASHBOARD_DOCUMENTS } from '../../../dashboard/src/operations.js';
 import { EXAMPLE_TABS } from '../playground/example-queries.js';
 import { TRUSTED_DOCUMENT_SOURCES, TRUSTED_DOCUMENTS_FILE } from './trusted-document-sources.js';
 import { buildTrustedDocumentManifest, manifestText, parseTrustedDocumentManifest, sha256Hex, trustedDocumentsFromEnv } from './trusted-documents.js';
@@ -14,9 +15,9 @@ describe('the committed manifest', () => {
     expect(committed).toBe(manifestText(buildTrustedDocumentManifest(TRUSTED_DOCUMENT_SOURCES)));
   });
 
-  it("holds every playground example's exact text, which is what the playground sends", () => {
+  it("holds every playground example's and every dashboard operation's exact text, which is what they send", () => {
     const manifest = parseTrustedDocumentManifest(JSON.parse(readFileSync(projectPath(TRUSTED_DOCUMENTS_FILE), 'utf8')), TRUSTED_DOCUMENTS_FILE);
-    expect(manifest.operations.map((operation) => operation.body)).toEqual(EXAMPLE_TABS.map((tab) => tab.query));
+    expect(manifest.operations.map((operation) => operation.body)).toEqual([...EXAMPLE_TABS.map((tab) => tab.query), ...DASHBOARD_DOCUMENTS]);
   });
 });
 
