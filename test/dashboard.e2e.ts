@@ -12,6 +12,8 @@ import { browserAvailability, CHROMIUM_ARGS, TEST_DATA } from '@tributary/testin
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_SUMMARY, REVENUE_BY_MONTH, SALES_BY_CATEGORY, TOP_CUSTOMERS, type CategorySalesRow, type CustomerRevenueRow, type CustomerSummaryRow, type MonthlySalesRow } from '../apps/dashboard/src/operations.js';
 import { ApiKeyStore } from '../apps/gateway/src/auth/api-key-store.js';
+import { TRUSTED_DOCUMENTS_FILE } from '../apps/gateway/src/limits/trusted-document-sources.js';
+import { parseTrustedDocumentManifest } from '../apps/gateway/src/limits/trusted-documents.js';
 import { graphql, startSystem, type GatewayUnderTest, type SystemUnderTest } from './support/system-under-test.js';
 
 /**
@@ -363,12 +365,14 @@ describe.runIf(browserHere.available)('the dashboard in a browser', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  it('with authentication required: asks for a key, says so on a bad one, shows a reporter the reports and FORBIDDEN on export', async () => {
+  it('with authentication required and trusted documents only: asks for a key, says so on a bad one, shows a reporter the reports and FORBIDDEN on export', async () => {
     keyFolder = mkdtempSync(join(tmpdir(), 'tributary-dashboard-keys-'));
     const keys = new ApiKeyStore(join(keyFolder, 'api-keys.json'));
     const reporterKey = keys.create('dashboard reporter', 'reporter').key;
     const exporterKey = keys.create('dashboard exporter', 'exporter').key;
-    const secured = await system.startGateway({ auth: { mode: 'required', apiKeysFile: join(keyFolder, 'api-keys.json'), jwt: null } });
+    // As production runs it: keys required, and only the committed manifest's documents, which the page sends as they are.
+    const trustedDocuments = parseTrustedDocumentManifest(JSON.parse(readFileSync(projectPath(TRUSTED_DOCUMENTS_FILE), 'utf8')), TRUSTED_DOCUMENTS_FILE);
+    const secured = await system.startGateway({ auth: { mode: 'required', apiKeysFile: join(keyFolder, 'api-keys.json'), jwt: null }, trustedDocuments });
     await secured.app.listen(0, '127.0.0.1');
     const securedUrl = `http://127.0.0.1:${(secured.http.address() as AddressInfo).port}`;
     const guarded = await offlineContext();

@@ -8,6 +8,8 @@ import { compactMoney, integer, money } from './format.js';
 
 use([BarChart, GridComponent, TooltipComponent, LegendComponent, AriaComponent, SVGRenderer]);
 
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
 type BarChartOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption | LegendComponentOption | AriaComponentOption>;
 
 export interface MoneySeries {
@@ -48,11 +50,11 @@ export class MoneyBarChart {
       tooltip: {
         trigger: 'axis',
         axisPointer: { type: 'shadow' },
-        valueFormatter: undefined,
         formatter: (params) => {
           const items = Array.isArray(params) ? params : [params];
-          const header = items[0]?.name ?? '';
-          return [header, ...items.filter((item) => item.value !== null && item.value !== undefined).map((item) => `${item.marker as string} ${money(Number(item.value), item.seriesName ?? '')}`)].join('<br>');
+          // The tooltip is HTML, and category names are the catalog's data: escaped.
+          const header = escapeHtml(items[0]?.name ?? '');
+          return [header, ...items.filter((item) => item.value !== null && item.value !== undefined).map((item) => `${item.marker as string} ${escapeHtml(money(Number(item.value), item.seriesName ?? ''))}`)].join('<br>');
         },
       },
       xAxis: horizontal ? valueAxis : categoryAxis,

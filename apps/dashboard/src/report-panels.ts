@@ -4,7 +4,7 @@ import { integer, money, month as monthName } from './format.js';
 import { RequestFailed, type GraphQLClient, type GraphQLResponse } from './graphql-client.js';
 import { REVENUE_BY_MONTH, SALES_BY_CATEGORY, TOP_CUSTOMERS, type CategorySalesRow, type CustomerRevenueRow, type MonthlySalesRow, type PeriodVariables } from './operations.js';
 import { Panel } from './panel.js';
-import { lastDayOf, monthStart, type Period } from './view-state.js';
+import { monthsOf, type Period } from './view-state.js';
 
 export const NO_ORDERS = 'No orders in this period.';
 export const TOP_CUSTOMER_LIMIT = 10;
@@ -40,14 +40,6 @@ async function loadReport<K extends string, T>(panel: Panel, client: GraphQLClie
   if (rows.length === 0) return panel.empty(NO_ORDERS);
   render(rows, answer);
   panel.ready(answer.errors);
-}
-
-/** The months of a period (YYYY-MM), every one, with orders or not. */
-export function monthsOf(period: Period): string[] {
-  const months: string[] = [];
-  const last = lastDayOf(period).slice(0, 7);
-  for (let month = period.from.slice(0, 7); month <= last; month = monthStart(month, 1).slice(0, 7)) months.push(month);
-  return months;
 }
 
 const currenciesOf = (rows: Array<{ currency: string }>) => [...new Set(rows.map((row) => row.currency))].sort();

@@ -122,3 +122,11 @@ export const instantsOf = ({ from, to }: Period) => ({ from: `${from}T00:00:00Z`
 
 /** The period for people: both days included. */
 export const lastDayOf = (period: Period): string => addDays(period.to, -1);
+
+/** The months of a period (YYYY-MM), every one it touches, with orders or not. */
+export function monthsOf(period: Period): string[] {
+  const months: string[] = [];
+  const last = lastDayOf(period).slice(0, 7);
+  for (let month = period.from.slice(0, 7); month <= last; month = monthStart(month, 1).slice(0, 7)) months.push(month);
+  return months;
+}

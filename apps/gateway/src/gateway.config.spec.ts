@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectPath } from '@tributary/core';
 import { describe, expect, it } from 'vitest';
 import { gatewayConfigFromEnv } from './gateway.config.js';
 
@@ -20,6 +24,20 @@ describe('gatewayConfigFromEnv', () => {
   it('takes a public URL with a path prefix for download links, without its trailing slash; none by default', () => {
     expect(gatewayConfigFromEnv({}).publicUrl).toBeNull();
     expect(gatewayConfigFromEnv({ GATEWAY_PUBLIC_URL: 'https://example.com/tributary/' }).publicUrl).toBe('https://example.com/tributary');
+  });
+
+  it('serves the dashboard from dist/dashboard, built or not yet, or from the directory DASHBOARD_DIR names', () => {
+    expect(gatewayConfigFromEnv({}).dashboardDir).toBe(projectPath('dist', 'dashboard'));
+    const dir = mkdtempSync(join(tmpdir(), 'dashboard-'));
+    try {
+      expect(gatewayConfigFromEnv({ DASHBOARD_DIR: dir }).dashboardDir).toBe(dir);
+      writeFileSync(join(dir, 'index.html'), '');
+      expect(() => gatewayConfigFromEnv({ DASHBOARD_DIR: join(dir, 'index.html') })).toThrow(`DASHBOARD_DIR must be a directory that holds the built dashboard (npm run build:dashboard), and ${join(dir, 'index.html')} is not a directory`);
+      expect(() => gatewayConfigFromEnv({ DASHBOARD_DIR: join(dir, 'missing') })).toThrow(`${join(dir, 'missing')} does not exist`);
+      expect(() => gatewayConfigFromEnv({ DASHBOARD_DIR: ' ' })).toThrow('DASHBOARD_DIR must name a directory');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
