@@ -182,6 +182,13 @@ describe('hostile input to every write and batch endpoint', () => {
 });
 
 describe('the defects these found, each as a fixed case', () => {
+  it('a lone surrogate is a 400 naming the field, not a database error; a surrogate pair (an emoji) is stored', async () => {
+    const lone = await request(running.customers.http).post('/v1/customers').set('content-type', 'application/json').send('{"name":"Ada","email":"\\ud800@example.org","country":"DE"}').expect(400);
+    expect(lone.body.errors).toEqual([{ field: 'email', message: 'email must be well-formed Unicode: a lone surrogate (such as \\ud800) has no UTF-8 form' }]);
+    const pair = await request(running.customers.http).post('/v1/customers').send({ name: 'Ada \u{1F600}', email: 'emoji@example.org', country: 'DE' }).expect(201);
+    expect(pair.body.name).toBe('Ada \u{1F600}');
+  });
+
   it('a NUL character anywhere is a 400 naming the field, not a database error', async () => {
     const response = await request(running.customers.http).post('/v1/customers').send({ name: 'Ada\u0000', email: 'nul@example.org', country: 'GB' }).expect(400);
     expect(response.body.errors).toEqual([{ field: 'name', message: 'name must not contain the NUL character (U+0000)' }]);

@@ -16,19 +16,33 @@ export const MAX_INPUT_DEPTH = 16;
 
 const child = (parent: string, key: string | number) => (typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key);
 
+/** With the u flag a surrogate pair is one code point: only a lone surrogate matches. */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** Why a string cannot be stored as text: the NUL character, or a lone UTF-16 surrogate (JSON's "\ud800"), which has no UTF-8 form. */
+function unstorableText(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (LONE_SURROGATE.test(text)) return 'must be well-formed Unicode: a lone surrogate (such as \\ud800) has no UTF-8 form';
+  return undefined;
+}
+
 /**
- * What class-validator cannot see and PostgreSQL cannot take: the NUL character, which
- * no text column stores (the driver's error would be a 500), anywhere in the input,
- * keys included; and nesting deeper than any request of the contract.
+ * What class-validator cannot see and PostgreSQL cannot take: the NUL character and lone
+ * surrogates, which no text column stores (the driver's error would be a 500), anywhere
+ * in the input, keys included; and nesting deeper than any request of the contract.
  */
 export function unstorableInput(value: unknown, field: string, depth = 0): FieldViolation | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? { field: field || 'body', message: `${field || 'body'} must not contain the NUL character (U+0000)` } : undefined;
+  if (typeof value === 'string') {
+    const problem = unstorableText(value);
+    return problem ? { field: field || 'body', message: `${field || 'body'} ${problem}` } : undefined;
+  }
   if (value === null || typeof value !== 'object') return undefined;
   if (depth >= MAX_INPUT_DEPTH) return { field: field || 'body', message: `${field || 'body'} nests deeper than ${MAX_INPUT_DEPTH} levels` };
   const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((item, index) => [index, item]) : Object.entries(value);
   for (const [key, item] of entries) {
     const path = child(field, key);
-    if (typeof key === 'string' && key.includes('\u0000')) return { field: field || 'body', message: `${field || 'body'} has a key with the NUL character (U+0000)` };
+    const keyProblem = typeof key === 'string' ? unstorableText(key) : undefined;
+    if (keyProblem) return { field: field || 'body', message: `${field || 'body'} has a key that ${keyProblem}` };
     const found = unstorableInput(item, path, depth + 1);
     if (found) return found;
   }
