@@ -110,7 +110,7 @@ function reportScenarios(period: 'month' | 'year', days: number): Scenario[] {
   return [
     {
       name: `topCustomers-${period}`,
-      title: `(b) top 10 customers over a ${period}`,
+      title: `(b) top 10 customers of each currency over a ${period}`,
       kind: 'report',
       query: `query TopCustomers($from: DateTime!, $to: DateTime!) {
   reports { topCustomers(from: $from, to: $to, limit: 10) { customer { id name country } currency revenueCents orderCount } }

@@ -64,12 +64,13 @@ async function calibration(query: Query) {
 async function topCustomers(query: Query, { from, to }: Period) {
   const rows = await query(
     `SELECT t.customer_id, t.currency, t.revenue_cents, t.order_count, c.name, c.country
-       FROM (SELECT o.customer_id, o.currency, SUM(o.total_cents)::bigint AS revenue_cents, COUNT(*) AS order_count
+       FROM (SELECT o.customer_id, o.currency, SUM(o.total_cents)::bigint AS revenue_cents, COUNT(*) AS order_count,
+                    row_number() OVER (PARTITION BY o.currency ORDER BY SUM(o.total_cents) DESC, o.customer_id) AS rank
                FROM orders o WHERE ${IN_PERIOD} AND ${COUNTED}
-              GROUP BY o.customer_id, o.currency
-              ORDER BY revenue_cents DESC, o.customer_id, o.currency LIMIT 10) t
+              GROUP BY o.customer_id, o.currency) t
        LEFT JOIN customers c ON c.id = t.customer_id
-      ORDER BY t.revenue_cents DESC, t.customer_id, t.currency`,
+      WHERE t.rank <= 10
+      ORDER BY t.currency, t.revenue_cents DESC, t.customer_id`,
     [from, to],
   );
   return {

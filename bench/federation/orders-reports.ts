@@ -29,13 +29,16 @@ function whereOrThrow({ from, to }: PeriodArgs): Prisma.Sql {
 export async function topCustomers(db: PrismaClient, { limit, ...period }: TopCustomersArgs) {
   const top = limit ?? 10;
   if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) throw badUserInput(`limit must be between 1 and ${MAX_TOP}`);
+  // The top of each currency, as Tributary ranks: cents of one currency are never ranked against another's.
   const rows = await db.$queryRaw<Array<{ customer_id: string; currency: string; revenue_cents: bigint; order_count: bigint }>>`
-    SELECT o.customer_id, o.currency, SUM(o.total_cents)::bigint AS revenue_cents, COUNT(*) AS order_count
-    FROM orders o
-    ${whereOrThrow(period)}
-    GROUP BY 1, 2
-    ORDER BY revenue_cents DESC, customer_id, currency
-    LIMIT ${top}`;
+    SELECT customer_id, currency, revenue_cents, order_count FROM (
+      SELECT o.customer_id, o.currency, SUM(o.total_cents)::bigint AS revenue_cents, COUNT(*) AS order_count,
+             row_number() OVER (PARTITION BY o.currency ORDER BY SUM(o.total_cents) DESC, o.customer_id) AS rank
+      FROM orders o
+      ${whereOrThrow(period)}
+      GROUP BY 1, 2) ranked
+    WHERE rank <= ${top}
+    ORDER BY currency, revenue_cents DESC, customer_id`;
   return rows.map((row) => ({
     customerId: row.customer_id,
     currency: row.currency.trim(),
