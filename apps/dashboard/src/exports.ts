@@ -14,6 +14,7 @@ export class ExportRun {
   private operation: ExportOperation | null = null;
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private progress: { text: HTMLParagraphElement; bar: HTMLProgressElement; cancel: HTMLButtonElement } | null = null;
 
   constructor(
     private readonly client: GraphQLClient,
@@ -61,19 +62,22 @@ export class ExportRun {
     else this.fail([{ message: operation.error?.detail ?? `the export ended ${operation.metadata.state}`, extensions: { code: operation.error?.code ?? operation.metadata.state } }]);
   }
 
+  /** Updated in place, not redrawn: the cancel button keeps its focus, and a click is never lost to a redraw. */
   private showProgress({ metadata }: ExportOperation): void {
+    if (!this.progress) {
+      const cancel = h('button', { type: 'button', class: 'secondary' }, 'Cancel export');
+      cancel.addEventListener('click', () => {
+        cancel.disabled = true;
+        void this.cancel();
+      });
+      this.progress = { text: h('p', {}), bar: h('progress', { max: 100, value: 0, 'aria-label': `Export of ${this.what}` }), cancel };
+      this.slot.replaceChildren(this.progress.text, this.progress.bar, cancel);
+    }
     const rows = metadata.totalRows === null ? `${integer(metadata.rowsWritten)} rows` : `${integer(metadata.rowsWritten)} of ${integer(metadata.totalRows)} rows`;
     const label = metadata.state === 'QUEUED' ? 'queued' : metadata.cancelRequested ? 'cancelling' : 'running';
-    const cancel = h('button', { type: 'button', class: 'secondary', disabled: metadata.cancelRequested }, 'Cancel export');
-    cancel.addEventListener('click', () => {
-      cancel.disabled = true;
-      void this.cancel();
-    });
-    this.slot.replaceChildren(
-      h('p', {}, `Export of ${this.what} (${metadata.format.toUpperCase()}) ${label}: ${rows} (${metadata.percent} %)`),
-      h('progress', { max: 100, value: metadata.percent, 'aria-label': `Export of ${this.what}` }),
-      cancel,
-    );
+    this.progress.text.textContent = `Export of ${this.what} (${metadata.format.toUpperCase()}) ${label}: ${rows} (${metadata.percent} %)`;
+    this.progress.bar.value = metadata.percent;
+    if (metadata.cancelRequested) this.progress.cancel.disabled = true;
   }
 
   private showFiles(operation: ExportOperation, response: NonNullable<ExportOperation['response']>): void {
@@ -83,6 +87,7 @@ export class ExportRun {
       link.addEventListener('click', (event) => void this.download(event, link, name));
       return h('li', {}, link, ` (${integer(file.rows)} rows, ${bytes(file.bytes)})`);
     });
+    this.progress = null;
     this.slot.replaceChildren(
       h('p', {}, `Export of ${this.what} done: ${integer(response.rows)} rows in ${response.files.length === 1 ? 'one file' : `${response.files.length} files`} (${operation.metadata.format.toUpperCase()}).`),
       response.files.length ? h('ul', { class: 'files' }, ...links) : h('p', {}, 'No rows in this period: no file.'),
@@ -131,6 +136,7 @@ export class ExportRun {
   private fail(errors: Array<GraphQLErrorEntry | RequestFailed>): void {
     if (this.stopped) return;
     this.slot.dataset.exportState = 'ERROR';
+    this.progress = null;
     this.slot.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, `The export of ${this.what} failed:`), h('ul', {}, ...errors.map((error) => h('li', {}, describeError(error))))));
   }
 
@@ -139,6 +145,7 @@ export class ExportRun {
   }
 
   private render(text: string): void {
+    this.progress = null;
     this.slot.replaceChildren(h('p', {}, text));
   }
 }
