@@ -400,7 +400,7 @@ describe.runIf(browserHere.available)('the dashboard in a browser', () => {
       await expectPanelsToShow(tab, system.gateway, DEFAULT_PERIOD);
       await tab.click('button[data-export="period"]');
       await tab.locator('#period-export-status[data-export-state="ERROR"]').waitFor();
-      expect(await tab.locator('#period-export-status').innerText()).toMatch(/Mutation\.startExport needs the role exporter or admin; this credential has reporter \(FORBIDDEN\)/);
+      expect(await tab.locator('#period-export-status').innerText()).toMatch(/Not allowed with this API key: Mutation\.startExport needs the role exporter or admin; this credential has reporter \(FORBIDDEN\)/);
 
       // An exporter's export, downloaded with the key (the link alone would be a 401).
       await tab.click('#auth-toggle');

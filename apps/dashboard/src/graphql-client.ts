@@ -76,8 +76,10 @@ export class GraphQLClient {
   }
 }
 
-/** "message (CODE)", the way every panel shows an error. */
+/** "message (CODE)", the way every panel shows an error; a credential's refusals say so in words first. */
 export function describeError(error: { message: string; extensions?: { code?: string } } | RequestFailed): string {
   const code = error instanceof RequestFailed ? error.code : error.extensions?.code;
+  if (code === 'FORBIDDEN') return `Not allowed with this API key: ${error.message} (FORBIDDEN)`;
+  if (code === 'UNAUTHENTICATED') return `No valid API key: ${error.message} (UNAUTHENTICATED)`;
   return code ? `${error.message} (${code})` : error.message;
 }

@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { startTracing } from '@tributary/core';
 import { createGatewayApp, GRAPHQL_PATH } from './create-gateway-app.js';
+import { DASHBOARD_PATH } from './dashboard/dashboard.js';
 import { gatewayConfigFromEnv } from './gateway.config.js';
 
 // Before the app is built: its logger, middleware and plugins see whether tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT).
@@ -18,3 +21,5 @@ await app.listen(config.port, '0.0.0.0');
 log.log(
   `gateway listening on http://localhost:${config.port}${GRAPHQL_PATH}${config.development ? ' (playground: open it in a browser)' : ''}; batching ${config.batching ? 'on' : 'off'}`,
 );
+if (existsSync(join(config.dashboardDir, 'index.html'))) log.log(`dashboard: http://localhost:${config.port}${DASHBOARD_PATH}/`);
+else log.warn(`dashboard: not built (${config.dashboardDir}); npm run build:dashboard makes it`);
