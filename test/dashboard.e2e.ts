@@ -427,6 +427,11 @@ describe.runIf(browserHere.available)('the dashboard in a browser', () => {
     const response = await request(unbuilt.http).get('/dashboard/').expect(404);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     expect(response.text).toContain('run `npm run build:dashboard`');
-    await request(system.gateway.http).get('/dashboard').expect(302).expect('location', '/dashboard/');
+    await request(system.gateway.http).get('/dashboard?period=last-year').expect(302).expect('location', '/dashboard/?period=last-year');
+    // index.html is asked again each time; its hashed assets are kept for good.
+    const index = await request(system.gateway.http).get('/dashboard/').expect(200).expect('cache-control', 'no-cache');
+    const script = /src="(\/dashboard\/assets\/[^"]+\.js)"/.exec(index.text)![1]!;
+    await request(system.gateway.http).get(script).expect(200).expect('cache-control', 'public, max-age=31536000, immutable');
+    await unbuilt.close();
   });
 });
