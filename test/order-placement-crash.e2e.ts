@@ -83,16 +83,26 @@ describe('the orders process killed with SIGKILL at each step of a placement', (
     orders = await startOrders(crashAt);
     const placer = new Placer(orders.url);
     // One that confirms; one that is short of stock after its order exists, so it compensates.
-    const requested = await Promise.all([
-      placer.place({ idempotencyKey: `${crashAt}-confirms`, customerId, currency: 'EUR', lines: [{ productId: plenty.id, quantity: 2 }] }),
-      placer.place({ idempotencyKey: `${crashAt}-short`, customerId, currency: 'EUR', lines: [{ productId: plenty.id, quantity: 1 }, { productId: scarce.id, quantity: 2 }] }),
-    ]);
+    const bodies = [
+      { idempotencyKey: `${crashAt}-confirms`, customerId, currency: 'EUR' as const, lines: [{ productId: plenty.id, quantity: 2 }] },
+      { idempotencyKey: `${crashAt}-short`, customerId, currency: 'EUR' as const, lines: [{ productId: plenty.id, quantity: 1 }, { productId: scarce.id, quantity: 2 }] },
+    ];
+    // The first placement may reach the crash point before the second request is answered: the kill then cuts that request (null here).
+    const sent = await Promise.all(bodies.map((body) => placer.request(body).catch(() => null)));
     const signal = await Promise.race([exited(orders.child), new Promise((resolve) => setTimeout(() => resolve('still running'), 30_000))]);
     expect(signal, orders.output().slice(-2000)).toBe('SIGKILL');
     expect(orders.output()).toContain(`PLACEMENT_CRASH_AT=${crashAt}: killing this process`);
 
     orders = await startOrders();
     const restarted = new Placer(orders.url);
+    // As a client does with an idempotency key: a request the kill cut is sent again; 200 if it had been stored, 202 if not.
+    const requested = await Promise.all(
+      bodies.map(async (body, index) => {
+        const answer = sent[index] ?? (await restarted.request(body));
+        expect(answer === sent[index] ? [202] : [200, 202], `${body.idempotencyKey}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
+        return answer.body;
+      }),
+    );
     const settled = await Promise.all(requested.map((placement) => restarted.settled(placement.id, 60)));
     placements.push(...settled);
     expect(settled.map((placement) => [placement.state, placement.reason ?? null])).toEqual([
