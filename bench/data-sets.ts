@@ -6,6 +6,7 @@ import pg from 'pg';
 import { EMBEDDED_SESSION_SETTINGS, projectPath, type DatabaseLocation } from '@tributary/database';
 import { demoDataArgs, type DemoDataSpec } from '@tributary/demo-data';
 import type { SeedMessage } from '@tributary/service-kit';
+import { builtPath } from './processes.js';
 
 /** The apps the benchmark runs: the harness, unlike a lib, knows them. */
 export const SERVICES = ['customers', 'catalog', 'orders'] as const;
@@ -52,7 +53,7 @@ export function databaseEnv(location: DatabaseLocation): Record<string, string> 
 
 function seedInChild(service: ServiceName, spec: DemoDataSpec, env: Record<string, string>, onProgress: SeedProgressListener): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = fork(projectPath('dist', 'apps', service, 'src', 'seed.js'), demoDataArgs(spec), {
+    const child = fork(builtPath('apps', service, 'src', 'seed.js'), demoDataArgs(spec), {
       // Port 0: no running service can hold these databases, so the seeder need not look for one.
       env: { ...process.env, ...env, [`${service.toUpperCase()}_PORT`]: '0' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { projectPath } from '@tributary/database';
@@ -43,13 +44,22 @@ async function waitForHealth(url: string, child: ChildProcess, name: string, out
 }
 
 /**
+ * A file of the built apps: under dist, or under BENCH_BUILD_DIR. The harness test
+ * (test/bench.e2e.ts) builds a copy of its own there, which no other test's
+ * `npm run build:js` rewrites while its processes load it.
+ */
+export function builtPath(...parts: string[]): string {
+  return process.env.BENCH_BUILD_DIR ? join(process.env.BENCH_BUILD_DIR, ...parts) : projectPath('dist', ...parts);
+}
+
+/**
  * Starts `node dist/<script>` with `env` on `port` (a free one by default), passed
  * through `portVariable`, and resolves once its /health answers. Its output is kept for error messages only:
  * the processes run with LOG_LEVEL=warn, so a quiet run prints nothing.
  */
 export async function startProcess(name: string, script: string, portVariable: string, env: Record<string, string>, nodeFlags: string[] = [], port?: number): Promise<RunningProcess> {
   port ??= (await freePorts(1))[0]!;
-  const child = spawn(process.execPath, [...nodeFlags, projectPath('dist', script)], {
+  const child = spawn(process.execPath, [...nodeFlags, builtPath(script)], {
     // No reporting store runs beside the contenders: the services' pumps stay off.
     env: { ...process.env, LOG_LEVEL: 'warn', PUMP_SCHEDULE: 'off', ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,11 +4,12 @@ import { pipeline } from 'node:stream/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { projectPath, type DatabaseLocation } from '@tributary/database';
+import type { DatabaseLocation } from '@tributary/database';
 import type { StoreFreshness } from '@tributary/contracts';
 import { startPumpedSystem, storeFilled } from './contenders.js';
 import { SERVICES, serviceDatabaseEnv, type BenchDatabases, type SeededDataSet, type ServiceName } from './data-sets.js';
 import type { Log } from './run-bench.js';
+import { builtPath } from './processes.js';
 
 /** What the pump scenario measured: the pumps' load and catch-up, and raw COPY of the same rows into the same database. */
 export interface PumpFigures {
@@ -134,7 +135,7 @@ interface PumpRun {
 /** `node dist/apps/<service>/src/pump.js --full`: the run's own figures, as the command prints them. */
 function runPumpCommand(service: ServiceName, dataSet: SeededDataSet, reportingUrl: string): Promise<PumpRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [projectPath('dist', 'apps', service, 'src', 'pump.js'), '--full'], {
+    const child = spawn(process.execPath, [builtPath('apps', service, 'src', 'pump.js'), '--full'], {
       // Port 0: no service holds the database, so the command need not look for one.
       env: { ...process.env, ...serviceDatabaseEnv(service, dataSet.services[service]), REPORTING_URL: reportingUrl, [`${service.toUpperCase()}_PORT`]: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],

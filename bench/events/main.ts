@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { projectPath, type DatabaseLocation } from '@tributary/database';
+import type { DatabaseLocation } from '@tributary/database';
 import { EventPipeline } from './event-pipeline.js';
+import { builtPath } from '../processes.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '55' }, rate: { type: 'string', default: '100' }, 'database-url': { type: 'string' } } });
 const seconds = Number(values.seconds);
@@ -49,7 +50,7 @@ async function location(name: string): Promise<DatabaseLocation> {
 async function measure(variant: 'nats' | 'embedded'): Promise<void> {
   const runId = `bench${variant === 'nats' ? 'n' : 'e'}`;
   const pipeline = await EventPipeline.start({
-    build: projectPath('dist'),
+    build: builtPath(),
     databases: { customers: await location(`${runId}_customers`), orders: await location(`${runId}_orders`), catalog: await location(`${runId}_catalog`), reporting: await location(`${runId}_reporting`) },
     ...(variant === 'nats' ? { nats: { binary: natsServer!, storeDir: folder('nats') } } : {}),
     runId,

@@ -12,10 +12,10 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { REPORTING_TABLES, type ExportFormat, type ExportOperation } from '@tributary/contracts';
-import { applyMigrations, DatabaseHandle, openRowReader, projectPath, schemaFolderOf, type DatabaseLocation } from '@tributary/database';
+import { applyMigrations, DatabaseHandle, openRowReader, schemaFolderOf, type DatabaseLocation } from '@tributary/database';
 import { syntheticStoreStatements } from '@tributary/testing';
 import { BenchDatabases } from '../data-sets.js';
-import { residentMb, startProcess } from '../processes.js';
+import { builtPath, residentMb, startProcess } from '../processes.js';
 
 const { values } = parseArgs({ options: { orders: { type: 'string', default: '500000' }, 'database-url': { type: 'string' }, 'worker-heap-mb': { type: 'string' } } });
 const orders = Number(values.orders);
@@ -80,7 +80,7 @@ async function exportOnce(location: DatabaseLocation, format: ExportFormat): Pro
   };
   const app = await startProcess('reporting', 'apps/reporting/src/main.js', 'REPORTING_PORT', { ...env, ...(location.url ? { EXPORT_CONCURRENCY: '0' } : {}) });
   const worker = location.url
-    ? spawn(process.execPath, [...WORKER_NODE_OPTIONS, projectPath('dist/apps/reporting/src/export-worker.js')], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'] })
+    ? spawn(process.execPath, [...WORKER_NODE_OPTIONS, builtPath('apps/reporting/src/export-worker.js')], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'] })
     : undefined;
   const pid = worker?.pid ?? app.pid;
   try {
