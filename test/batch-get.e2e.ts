@@ -3,14 +3,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogService } from '../apps/catalog/src/catalog-app.module.js';
 import { customersService } from '../apps/customers/src/customers-app.module.js';
 import { ordersService } from '../apps/orders/src/orders-app.module.js';
+import { toOrderDto } from '../apps/orders/src/orders/order.dto.js';
+import { OrdersService } from '../apps/orders/src/orders/orders.service.js';
+import { toProductDto } from '../apps/catalog/src/products/product.dto.js';
+import { ProductsService } from '../apps/catalog/src/products/products.service.js';
+import { toCustomerDto } from '../apps/customers/src/customers/customer.dto.js';
+import { CustomersService } from '../apps/customers/src/customers/customers.service.js';
 import { type ServiceUnderTest, startService, TEST_DATA, TestDatabases } from '@tributary/testing';
 
 const databases = new TestDatabases();
+/** Each resource's source (findByIds, as Prisma objects) and its one DTO mapping: what the wire form PostgreSQL writes must equal. */
 const services = [
-  { definition: customersService, collection: 'customers', resource: 'customer', table: 'customers', statements: 1 },
-  { definition: catalogService, collection: 'products', resource: 'product', table: 'products', statements: 1 },
-  // Orders, then all their lines in one plain statement.
-  { definition: ordersService, collection: 'orders', resource: 'order', table: 'orders', statements: 2 },
+  { definition: customersService, collection: 'customers', resource: 'customer', table: 'customers', statements: 1, source: CustomersService, toDto: toCustomerDto },
+  { definition: catalogService, collection: 'products', resource: 'product', table: 'products', statements: 1, source: ProductsService, toDto: toProductDto },
+  // The orders with their lines, in one statement.
+  { definition: ordersService, collection: 'orders', resource: 'order', table: 'orders', statements: 1, source: OrdersService, toDto: toOrderDto },
 ] as const;
 const running = new Map<string, ServiceUnderTest>();
 
@@ -23,7 +30,7 @@ afterAll(async () => {
   await databases.dropAll();
 });
 
-describe.each(services)('POST /v1/$collection:batchGet', ({ collection, resource, table, statements }) => {
+describe.each(services)('POST /v1/$collection:batchGet', ({ collection, resource, table, statements, source: sourceClass, toDto }) => {
   const service = () => running.get(collection)!;
   const idsInTable = async (limit: number) =>
     (await service().db.$queryRawUnsafe<Array<{ id: string }>>(`SELECT id FROM ${table} ORDER BY id LIMIT ${limit}`)).map((row) => row.id);
@@ -50,6 +57,25 @@ describe.each(services)('POST /v1/$collection:batchGet', ({ collection, resource
     expect(service().db.queryCount - afterOne).toBe(statements);
     expect(response.body.results).toHaveLength(1000);
     expect(response.body.results.every((r: Record<string, { id: string }>, i: number) => r[resource]?.id === ids[i])).toBe(true);
+  });
+
+  it('writes every resource exactly as its DTO mapping does: the JSON PostgreSQL writes for batchGet and list equals toDto of the row', async () => {
+    const source = service().app.get(sourceClass) as { findByIds(ids: readonly string[]): Promise<unknown[]> };
+    const dto = toDto as (row: unknown) => { id: string };
+    const listed: Array<{ id: string }> = [];
+    let pageToken: string | undefined;
+    do {
+      const page = (await request(service().http).get(`/v1/${collection}`).query({ pageSize: 1000, ...(pageToken ? { pageToken } : {}) }).expect(200)).body;
+      listed.push(...page[collection]);
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    const rows = await source.findByIds(listed.map((row) => row.id));
+    const expected = new Map(rows.map((row) => [dto(row).id, dto(row)]));
+    expect(listed).toHaveLength(expected.size);
+    for (const resource of listed) expect(resource).toStrictEqual(expected.get(resource.id));
+    const sample = listed.slice(0, 200).map((row) => row.id);
+    const results = (await request(service().http).post(`/v1/${collection}:batchGet`).send({ ids: sample }).expect(200)).body.results;
+    expect(results.map((entry: Record<string, unknown>) => entry[resource])).toStrictEqual(sample.map((id) => expected.get(id)));
   });
 
   it('gives each resource exactly as the list method does', async () => {

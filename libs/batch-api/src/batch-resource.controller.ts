@@ -3,6 +3,7 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } fro
 import { toBatchGetResults } from './batch-get-results.util.js';
 import { BatchGetRequestDto, ListQueryDto, PAGING_FIELDS } from './batch-api.dto.js';
 import { KeysetPager, type KeysetWindow, type Versioned } from './keyset-pager.js';
+import { wireBatchGetResponse, wireListResponse, type WireRow } from './wire-json.js';
 import { DomainException } from '@tributary/core';
 
 /**
@@ -16,6 +17,13 @@ export interface BatchResourceSource<T extends Versioned, F = Record<string, unk
   findByIds(ids: readonly string[]): Promise<T[]>;
   /** Up to `take` rows of the window in (updatedAt, id) order, matching the filters. */
   findPage(window: KeysetWindow, take: number, filters: F): Promise<T[]>;
+  /**
+   * Optional, for resources read by the thousand: the same rows as findByIds, their
+   * wire form written by the database (WireRow). batchGet then sends the text as it is.
+   */
+  findWireByIds?(ids: readonly string[]): Promise<WireRow[]>;
+  /** Optional: the same rows as findPage, as the database wrote their wire form; list then sends them as they are. */
+  findWirePage?(window: KeysetWindow, take: number, filters: F): Promise<WireRow[]>;
 }
 
 type RowOf<S> = S extends BatchResourceSource<infer T, never> ? T : never;
@@ -113,6 +121,7 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
     @ApiOkResponse({ type: batchGetResponse })
     async batchGet(@Body() body: BatchGetRequestDto) {
       refuseMalformed(body.ids, (index) => `ids[${index}]`);
+      if (this.service.findWireByIds) return wireBatchGetResponse(resource, body.ids, await this.service.findWireByIds([...new Set(body.ids)]));
       const rows = await this.service.findByIds([...new Set(body.ids)]);
       return { results: toBatchGetResults(resource, body.ids, rows as Array<RowOf<S>>, toDto) };
     }
@@ -121,6 +130,11 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
     @ApiOperation({ summary: `List ${collection} in (updatedAt, id) order`, description: 'Keyset pages; pass nextPageToken with the same filters to continue.' })
     @ApiOkResponse({ type: listResponse })
     async list(@Query() query: Q) {
+      const { findWirePage } = this.service;
+      if (findWirePage) {
+        const page = await this.pager.page(collection, query, (window, take, filters) => findWirePage.call(this.service, window, take, filters));
+        return wireListResponse(collection, page.items, page.nextPageToken);
+      }
       const page = await this.pager.page(collection, query, (window, take, filters) => this.service.findPage(window, take, filters));
       return { [collection]: page.items.map((row) => toDto(row as RowOf<S>)), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
     }

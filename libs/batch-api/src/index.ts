@@ -8,4 +8,5 @@ export * from './page-token.codec.js';
 export * from './period.util.js';
 export * from './problem-details.filter.js';
 export * from './validation.util.js';
+export * from './wire-json.js';
 export * from './contract-audit/index.js';

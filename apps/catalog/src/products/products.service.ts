@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { keysetOrderBy, keysetWhere, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { isoInstantSql, keysetOrderBy, keysetWhere, keysetWhereSql, wireObjectSql, type BatchResourceSource, type KeysetWindow, type WireRow } from '@tributary/batch-api';
 import { DomainException } from '@tributary/core';
 import { domainEvent, recordEvent, uniqueOrThrow, WRITE_TRANSACTION } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CatalogDatabase } from '../database/catalog-database.js';
-import { type Product } from '../generated/prisma/client.js';
+import { Prisma, type Product } from '../generated/prisma/client.js';
 import { toProductDto, type CreateProductDto, type ProductsListQueryDto, type UpdateProductDto } from './product.dto.js';
 
 type ProductFilters = Pick<ProductsListQueryDto, 'category'>;
+
+/** toProductDto, written by PostgreSQL: the wire form of the reads that send many products. */
+const PRODUCT_WIRE = Prisma.raw(
+  wireObjectSql({ id: 'p.id', sku: 'p.sku', title: 'p.title', category: 'p.category', priceCents: 'p.price_cents', currency: 'p.currency', updatedAt: isoInstantSql('p.updated_at') }),
+);
 
 @Injectable()
 export class ProductsService implements BatchResourceSource<Product, ProductFilters> {
@@ -21,6 +26,17 @@ export class ProductsService implements BatchResourceSource<Product, ProductFilt
 
   findPage(window: KeysetWindow, take: number, filters: ProductFilters): Promise<Product[]> {
     return this.db.product.findMany({ where: { ...keysetWhere(window), category: filters.category }, orderBy: [...keysetOrderBy], take });
+  }
+
+  findWireByIds(ids: readonly string[]): Promise<WireRow[]> {
+    return this.db.$queryRaw<WireRow[]>`SELECT p.id, p.updated_at AS "updatedAt", ${PRODUCT_WIRE}::text AS json FROM products p WHERE p.id = ANY(${[...ids]}::text[])`;
+  }
+
+  findWirePage(window: KeysetWindow, take: number, filters: ProductFilters): Promise<WireRow[]> {
+    return this.db.$queryRaw<WireRow[]>`
+      SELECT p.id, p.updated_at AS "updatedAt", ${PRODUCT_WIRE}::text AS json FROM products p
+      WHERE ${keysetWhereSql(window, 'p')} ${filters.category === undefined ? Prisma.empty : Prisma.sql`AND p.category = ${filters.category}`}
+      ORDER BY p.updated_at, p.id LIMIT ${take}`;
   }
 
   /**

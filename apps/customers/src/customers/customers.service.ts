@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { keysetOrderBy, keysetWhere, type BatchResourceSource, type KeysetWindow } from '@tributary/batch-api';
+import { isoInstantSql, keysetOrderBy, keysetWhere, keysetWhereSql, wireObjectSql, type BatchResourceSource, type KeysetWindow, type WireRow } from '@tributary/batch-api';
 import { DomainException } from '@tributary/core';
 import { domainEvent, recordEvent, uniqueOrThrow, WRITE_TRANSACTION } from '@tributary/database';
 import { uuidv7 } from 'uuidv7';
 import { CustomersDatabase } from '../database/customers-database.js';
-import { type Customer } from '../generated/prisma/client.js';
+import { Prisma, type Customer } from '../generated/prisma/client.js';
 import { toCustomerDto, type CreateCustomerDto, type UpdateCustomerDto } from './customer.dto.js';
+
+/** toCustomerDto, written by PostgreSQL: the wire form of the reads that send many customers. */
+const CUSTOMER_WIRE = Prisma.raw(
+  wireObjectSql({ id: 'c.id', name: 'c.name', email: 'c.email', country: 'c.country', createdAt: isoInstantSql('c.created_at'), updatedAt: isoInstantSql('c.updated_at') }),
+);
 
 @Injectable()
 export class CustomersService implements BatchResourceSource<Customer> {
@@ -19,6 +24,16 @@ export class CustomersService implements BatchResourceSource<Customer> {
 
   findPage(window: KeysetWindow, take: number): Promise<Customer[]> {
     return this.db.customer.findMany({ where: keysetWhere(window), orderBy: [...keysetOrderBy], take });
+  }
+
+  findWireByIds(ids: readonly string[]): Promise<WireRow[]> {
+    return this.db.$queryRaw<WireRow[]>`SELECT c.id, c.updated_at AS "updatedAt", ${CUSTOMER_WIRE}::text AS json FROM customers c WHERE c.id = ANY(${[...ids]}::text[])`;
+  }
+
+  findWirePage(window: KeysetWindow, take: number): Promise<WireRow[]> {
+    return this.db.$queryRaw<WireRow[]>`
+      SELECT c.id, c.updated_at AS "updatedAt", ${CUSTOMER_WIRE}::text AS json FROM customers c
+      WHERE ${keysetWhereSql(window, 'c')} ORDER BY c.updated_at, c.id LIMIT ${take}`;
   }
 
   /**
