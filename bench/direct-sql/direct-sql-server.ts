@@ -1,26 +1,16 @@
 // node dist/bench/direct-sql/direct-sql-server.js, with PORT and DATABASE_URL or DATA_DIR.
 // The direct-SQL contender over HTTP: POST /query {"scenario", "variables"} answers
 // {"data"} from one SQL statement, so that it is measured the way the gateways are.
-import { appendFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { EMBEDDED_SESSION_SETTINGS } from '@tributary/database';
+import { loggingStatements } from '../sql-client.js';
 import { DIRECT_SQL_ANSWERS, type Query } from './direct-sql.queries.js';
-
-/** With SQL_STATEMENT_LOG, every statement is appended to that file, for the benchmark's plans. */
-function logged(query: Query): Query {
-  const file = process.env.SQL_STATEMENT_LOG;
-  if (!file) return query;
-  return (sql, params) => {
-    appendFileSync(file, `${JSON.stringify({ sql, args: params })}\n`);
-    return query(sql, params);
-  };
-}
 
 function openDatabase(): { query: Query; close(): Promise<void> } {
   const database = openUnlogged();
-  return { ...database, query: logged(database.query) };
+  return { ...database, query: loggingStatements(database.query) };
 }
 
 function openUnlogged(): { query: Query; close(): Promise<void> } {

@@ -3,8 +3,9 @@ import type DataLoader from 'dataloader';
 import { parse } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { PrismaClient, type Product } from '../../apps/catalog/src/generated/prisma/client.js';
+import { openSqlClient } from '../sql-client.js';
 import { entityLoader } from './entity-loader.js';
-import { FEDERATION_LINK, prismaSubgraphDatabase, type SubgraphDefinition } from './subgraph-definition.js';
+import { FEDERATION_LINK, prismaSubgraphDatabase, sqlSubgraphDatabase, type SubgraphDefinition } from './subgraph-definition.js';
 
 export interface CatalogContext {
   productById: DataLoader<string, Product | null>;
@@ -47,5 +48,14 @@ export const resolvers: GraphQLResolverMap<CatalogContext> = {
 export const catalogSubgraph: SubgraphDefinition<CatalogContext> = {
   typeDefs,
   resolvers,
-  connect: (handle) => prismaSubgraphDatabase(new PrismaClient({ adapter: handle.adapterFactory }), (db) => ({ productById: entityLoader((ids) => db.product.findMany({ where: { id: { in: ids } } })) })),
+  connect: {
+    prisma: (handle) => prismaSubgraphDatabase(new PrismaClient({ adapter: handle.adapterFactory }), (db) => ({ productById: entityLoader((ids) => db.product.findMany({ where: { id: { in: ids } } })) })),
+    // The columns Prisma's Product has, under its field names.
+    pg: (handle) =>
+      sqlSubgraphDatabase(openSqlClient(handle), ({ query }) => ({
+        productById: entityLoader(
+          async (ids) => (await query('SELECT id, sku, title, category, price_cents AS "priceCents", currency, updated_at AS "updatedAt" FROM products WHERE id = ANY($1)', [ids])) as unknown as Product[],
+        ),
+      })),
+  },
 };

@@ -3,8 +3,9 @@ import type DataLoader from 'dataloader';
 import { parse } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { PrismaClient, type Customer } from '../../apps/customers/src/generated/prisma/client.js';
+import { openSqlClient } from '../sql-client.js';
 import { entityLoader } from './entity-loader.js';
-import { FEDERATION_LINK, prismaSubgraphDatabase, type SubgraphDefinition } from './subgraph-definition.js';
+import { FEDERATION_LINK, prismaSubgraphDatabase, sqlSubgraphDatabase, type SubgraphDefinition } from './subgraph-definition.js';
 
 export interface CustomersContext {
   customerById: DataLoader<string, Customer | null>;
@@ -45,5 +46,12 @@ export const resolvers: GraphQLResolverMap<CustomersContext> = {
 export const customersSubgraph: SubgraphDefinition<CustomersContext> = {
   typeDefs,
   resolvers,
-  connect: (handle) => prismaSubgraphDatabase(new PrismaClient({ adapter: handle.adapterFactory }), (db) => ({ customerById: entityLoader((ids) => db.customer.findMany({ where: { id: { in: ids } } })) })),
+  connect: {
+    prisma: (handle) => prismaSubgraphDatabase(new PrismaClient({ adapter: handle.adapterFactory }), (db) => ({ customerById: entityLoader((ids) => db.customer.findMany({ where: { id: { in: ids } } })) })),
+    // The columns Prisma's Customer has, under its field names.
+    pg: (handle) =>
+      sqlSubgraphDatabase(openSqlClient(handle), ({ query }) => ({
+        customerById: entityLoader(async (ids) => (await query('SELECT id, name, email, country, created_at AS "createdAt", updated_at AS "updatedAt" FROM customers WHERE id = ANY($1)', [ids])) as unknown as Customer[]),
+      })),
+  },
 };

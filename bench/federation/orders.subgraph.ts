@@ -2,12 +2,16 @@ import type { GraphQLResolverMap } from '@apollo/subgraph';
 import { parse } from 'graphql';
 import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import { PrismaClient } from '../../apps/orders/src/generated/prisma/client.js';
-import { readOrdersPage, type OrdersArgs, type OrderWithLines } from './orders-page.js';
-import { salesByMonth, salesByProduct, topCustomers, type PeriodArgs, type TopCustomersArgs } from './orders-reports.js';
-import { FEDERATION_LINK, prismaSubgraphDatabase, type SubgraphDefinition } from './subgraph-definition.js';
+import { openSqlClient } from '../sql-client.js';
+import { readOrdersPage, type OrderRow, type OrdersArgs, type OrdersConnection } from './orders-page.js';
+import { readOrdersPageSql } from './orders-page-sql.js';
+import { prismaRawQuery, salesByMonth, salesByProduct, sqlRawQuery, topCustomers, type PeriodArgs, type RawQuery, type TopCustomersArgs } from './orders-reports.js';
+import { FEDERATION_LINK, prismaSubgraphDatabase, sqlSubgraphDatabase, type SubgraphDefinition } from './subgraph-definition.js';
 
+/** The orders subgraph's reads, through Prisma or plain SQL: a page of the connection, and the reports' statements. */
 export interface OrdersContext {
-  db: PrismaClient;
+  ordersPage(args: OrdersArgs): Promise<OrdersConnection>;
+  queryRaw: RawQuery;
 }
 
 const PERIOD_ARGS = /* GraphQL */ `
@@ -139,21 +143,21 @@ export const resolvers: GraphQLResolverMap<OrdersContext> = {
   DateTime: DateTimeResolver,
   SafeInt: SafeIntResolver,
   Query: {
-    orders: (_: unknown, args: OrdersArgs, { db }: OrdersContext) => readOrdersPage(db, args),
+    orders: (_: unknown, args: OrdersArgs, { ordersPage }: OrdersContext) => ordersPage(args),
     reports: () => ({}),
   },
   Order: {
-    customer: (order: OrderWithLines) => customerReference(order.customerId),
-    // A 64-bit column: Prisma gives a bigint, as the orders service's toOrderDto converts it.
-    totalCents: (order: OrderWithLines) => Number(order.totalCents),
+    customer: (order: OrderRow) => customerReference(order.customerId),
+    // A 64-bit column: Prisma gives a bigint (pg text), as the orders service's toOrderDto converts it.
+    totalCents: (order: OrderRow) => Number(order.totalCents),
   },
   OrderLine: {
-    product: (line: OrderWithLines['lines'][number]) => productReference(line.productId),
+    product: (line: OrderRow['lines'][number]) => productReference(line.productId),
   },
   Reports: {
-    topCustomers: (_: unknown, args: TopCustomersArgs, { db }: OrdersContext) => topCustomers(db, args),
-    salesByMonth: (_: unknown, args: PeriodArgs, { db }: OrdersContext) => salesByMonth(db, args),
-    salesByProduct: (_: unknown, args: PeriodArgs, { db }: OrdersContext) => salesByProduct(db, args),
+    topCustomers: (_: unknown, args: TopCustomersArgs, { queryRaw }: OrdersContext) => topCustomers(queryRaw, args),
+    salesByMonth: (_: unknown, args: PeriodArgs, { queryRaw }: OrdersContext) => salesByMonth(queryRaw, args),
+    salesByProduct: (_: unknown, args: PeriodArgs, { queryRaw }: OrdersContext) => salesByProduct(queryRaw, args),
   },
   CustomerRevenue: {
     customer: ({ customerId }: { customerId: string }) => customerReference(customerId),
@@ -167,5 +171,8 @@ export const ordersSubgraph: SubgraphDefinition<OrdersContext> = {
   typeDefs,
   resolvers,
   // Orders resolves no entities: references to customers and products carry only ids.
-  connect: (handle) => prismaSubgraphDatabase(new PrismaClient({ adapter: handle.adapterFactory }), (db) => ({ db })),
+  connect: {
+    prisma: (handle) => prismaSubgraphDatabase(new PrismaClient({ adapter: handle.adapterFactory }), (db) => ({ ordersPage: (args) => readOrdersPage(db, args), queryRaw: prismaRawQuery(db) })),
+    pg: (handle) => sqlSubgraphDatabase(openSqlClient(handle), ({ query }) => ({ ordersPage: (args) => readOrdersPageSql(query, args), queryRaw: sqlRawQuery(query) })),
+  },
 };

@@ -10,19 +10,20 @@ import { listen, portFromEnv, requiredEnv, stopOnSignal } from './bench-process.
 import { catalogSubgraph } from './catalog.subgraph.js';
 import { customersSubgraph } from './customers.subgraph.js';
 import { ordersSubgraph } from './orders.subgraph.js';
-import type { SubgraphDefinition } from './subgraph-definition.js';
+import { SUBGRAPH_DRIVERS, type SubgraphDefinition, type SubgraphDriver } from './subgraph-definition.js';
 
 /** Entity representations of a 1000-order page exceed express's 100 kB default. */
 const BODY_LIMIT = '16mb';
 
 /**
  * One subgraph of the Apollo Federation peer of the benchmark, on its service's database.
- * SUBGRAPH = customers | orders | catalog, PORT, and DATABASE_URL or DATA_DIR (PGlite).
+ * SUBGRAPH = customers | orders | catalog, PORT, and DATABASE_URL or DATA_DIR (PGlite);
+ * SUBGRAPH_DRIVER = prisma (the default) | pg, how its resolvers read the database.
  */
 async function serveSubgraph<TContext extends object>(name: string, definition: SubgraphDefinition<TContext>): Promise<void> {
   const port = portFromEnv();
   const handle = DatabaseHandle.open(databaseLocationFromEnv());
-  const database = definition.connect(handle);
+  const database = definition.connect[driverFromEnv()](handle);
   await database.ping();
 
   const app = express();
@@ -61,6 +62,12 @@ async function serveSubgraph<TContext extends object>(name: string, definition: 
     await database.disconnect();
     await handle.close();
   });
+}
+
+function driverFromEnv(): SubgraphDriver {
+  const driver = process.env.SUBGRAPH_DRIVER ?? 'prisma';
+  if (!(SUBGRAPH_DRIVERS as readonly string[]).includes(driver)) throw new Error(`SUBGRAPH_DRIVER must be one of ${SUBGRAPH_DRIVERS.join(', ')}, got ${driver}`);
+  return driver as SubgraphDriver;
 }
 
 function databaseLocationFromEnv(): DatabaseLocation {
