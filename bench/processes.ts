@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { projectPath } from '@tributary/database';
 import { freePorts } from '@tributary/testing';
 
-/** A Node.js process of the system under measurement, listening on its own port. */
+/** A process of the system under measurement (Node.js, or a native gateway), listening on its own port. */
 export interface RunningProcess {
   name: string;
   url: string;
@@ -59,9 +59,22 @@ export function builtPath(...parts: string[]): string {
  */
 export async function startProcess(name: string, script: string, portVariable: string, env: Record<string, string>, nodeFlags: string[] = [], port?: number): Promise<RunningProcess> {
   port ??= (await freePorts(1))[0]!;
-  const child = spawn(process.execPath, [...nodeFlags, builtPath(script)], {
+  return spawnAndWait(name, process.execPath, [...nodeFlags, builtPath(script)], { ...env, [portVariable]: String(port) }, port);
+}
+
+/**
+ * Starts a native executable (the Grafbase gateway) that listens on `port`, told by its
+ * `args`, and answers /health there: the same RunningProcess as a Node.js one, so its
+ * memory and CPU time are read from /proc alike.
+ */
+export function startExecutable(name: string, executable: string, args: string[], env: Record<string, string>, port: number): Promise<RunningProcess> {
+  return spawnAndWait(name, executable, args, env, port);
+}
+
+async function spawnAndWait(name: string, command: string, args: string[], env: Record<string, string>, port: number): Promise<RunningProcess> {
+  const child = spawn(command, args, {
     // No reporting store runs beside the contenders: the services' pumps stay off.
-    env: { ...process.env, LOG_LEVEL: 'warn', PUMP_SCHEDULE: 'off', ...env, [portVariable]: String(port) },
+    env: { ...process.env, LOG_LEVEL: 'warn', PUMP_SCHEDULE: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
