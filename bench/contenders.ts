@@ -5,10 +5,12 @@ import { dirname, join } from 'node:path';
 import { ApiKeyStore } from '../apps/gateway/src/auth/api-key-store.js';
 import type { DatabaseLocation } from '@tributary/database';
 import { databaseEnv, SERVICES, serviceDatabaseEnv, type SeededDataSet, type ServiceName } from './data-sets.js';
+import { startGrafbase } from './federation/grafbase-gateway.js';
+import type { SubgraphDriver } from './federation/subgraph-definition.js';
 import { freePorts, startProcess, waitUntilIdle, type RunningProcess } from './processes.js';
 import type { Scenario, Variables } from './scenarios.js';
 
-export const CONTENDERS = ['tributary', 'naive', 'directSql', 'federation', 'store'] as const;
+export const CONTENDERS = ['tributary', 'naive', 'directSql', 'federation', 'store', 'federationPg', 'grafbase'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const CONTENDER_LABELS: Readonly<Record<ContenderName, string>> = {
@@ -17,7 +19,18 @@ export const CONTENDER_LABELS: Readonly<Record<ContenderName, string>> = {
   directSql: 'Direct SQL, one database',
   federation: 'Apollo Federation gateway',
   store: 'Tributary, reporting store',
+  federationPg: 'Apollo Federation gateway, raw pg subgraphs',
+  grafbase: 'Grafbase gateway (Rust), Prisma subgraphs',
 };
+
+/** The Federation peers: one gateway over three subgraphs, each on its service's database. */
+const PEERS = {
+  federation: { gateway: 'apollo', driver: 'prisma' },
+  federationPg: { gateway: 'apollo', driver: 'pg' },
+  grafbase: { gateway: 'grafbase', driver: 'prisma' },
+} as const satisfies Partial<Record<ContenderName, { gateway: 'apollo' | 'grafbase'; driver: SubgraphDriver }>>;
+type PeerName = keyof typeof PEERS;
+const isPeer = (name: ContenderName): name is PeerName => name in PEERS;
 
 /** One contender as the load generator sees it: an HTTP endpoint answering every scenario, and its processes. */
 export interface Contender {
@@ -187,13 +200,23 @@ async function startTributary(name: 'tributary' | 'naive', start: Start, dataSet
   return start(name === 'naive' ? 'naive gateway' : 'gateway', 'apps/gateway/src/main.js', 'GATEWAY_PORT', port!, name === 'naive' ? { ...env, ...naive } : env);
 }
 
-async function startFederation(start: Start, dataSet: SeededDataSet): Promise<{ front: RunningProcess; subgraphs: RunningProcess[] }> {
+/** A Federation peer: its three subgraphs (reading through Prisma or plain SQL), then its gateway (Apollo's, or Grafbase's binary). */
+async function startPeer(name: PeerName, start: Start, started: RunningProcess[], dataSet: SeededDataSet): Promise<{ front: RunningProcess; subgraphs: RunningProcess[] }> {
+  const { gateway, driver } = PEERS[name];
   const ports = await freePorts(SERVICES.length + 1);
   const subgraphs = await Promise.all(
-    SERVICES.map((service, index) => start(`${service} subgraph`, 'bench/federation/subgraph-server.js', 'PORT', ports[index]!, { SUBGRAPH: service, ...databaseEnv(dataSet.subgraphs[service]) })),
+    SERVICES.map((service, index) =>
+      start(`${service} subgraph`, 'bench/federation/subgraph-server.js', 'PORT', ports[index]!, { SUBGRAPH: service, SUBGRAPH_DRIVER: driver, ...databaseEnv(dataSet.subgraphs[service]) }),
+    ),
   );
   const urls = urlOf(ports, '/graphql');
-  const front = await start('gateway', 'bench/federation/federation-gateway.js', 'PORT', ports[SERVICES.length]!, {
+  const gatewayPort = ports[SERVICES.length]!;
+  if (gateway === 'grafbase') {
+    const front = await startGrafbase(urls, gatewayPort);
+    started.push(front);
+    return { front, subgraphs };
+  }
+  const front = await start('gateway', 'bench/federation/federation-gateway.js', 'PORT', gatewayPort, {
     CUSTOMERS_SUBGRAPH_URL: urls.customers,
     ORDERS_SUBGRAPH_URL: urls.orders,
     CATALOG_SUBGRAPH_URL: urls.catalog,
@@ -230,8 +253,8 @@ export async function startContender(name: ContenderName, dataSet: SeededDataSet
         downstreamCallsSoFar: async () => calls,
       };
     }
-    if (name === 'federation') {
-      const { front, subgraphs } = await startFederation(start, dataSet);
+    if (isPeer(name)) {
+      const { front, subgraphs } = await startPeer(name, start, started, dataSet);
       return {
         ...common,
         url: front.url,

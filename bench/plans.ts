@@ -11,8 +11,13 @@ import { argumentSequence } from './measure.js';
 import type { StatementPlan } from './report/bench-results.js';
 import type { Scenario } from './scenarios.js';
 
-/** The contenders whose statements are planned: the naive gateway's are Tributary's, one key at a time. */
-const PLANNED: ContenderName[] = ['tributary', 'directSql', 'federation'];
+/**
+ * The contenders whose statements are planned: the naive gateway's are Tributary's, one
+ * key at a time, and Grafbase's subgraphs run the Federation peer's Prisma statements.
+ */
+const PLANNED: ContenderName[] = ['tributary', 'directSql', 'federation', 'federationPg'];
+/** Contenders whose processes are the Federation subgraphs, on the subgraphs' databases. */
+const ON_SUBGRAPH_DATABASES: ContenderName[] = ['federation', 'federationPg', 'grafbase'];
 
 interface Statement {
   sql: string;
@@ -24,7 +29,7 @@ function databaseOf(contender: ContenderName, process: string, dataSet: SeededDa
   if (contender === 'directSql') return dataSet.combined;
   const service = SERVICES.find((s) => process === s || process === `${s} subgraph`);
   if (!service) return undefined;
-  return contender === 'federation' ? dataSet.subgraphs[service] : dataSet.services[service];
+  return ON_SUBGRAPH_DATABASES.includes(contender) ? dataSet.subgraphs[service] : dataSet.services[service];
 }
 
 /** The lines a process appended to its statement log since `offset`. */
@@ -76,7 +81,7 @@ export async function capturePlans(dataSet: SeededDataSet, scenarios: readonly S
   const plans: StatementPlan[] = [];
   const logDir = mkdtempSync(join(tmpdir(), 'tributary-statements-'));
   try {
-    for (const contenderName of PLANNED) {
+    for (const contenderName of PLANNED.filter((name) => options.contenders.includes(name))) {
       const contender = await startContender(contenderName, dataSet, { statementLogDir: logDir });
       const captured: Array<{ scenario: string; process: string; statement: Statement }> = [];
       try {

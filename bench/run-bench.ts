@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { projectPath } from '@tributary/database';
 import { progressByTenths } from '@tributary/demo-data';
 import { scaledSize, type BenchOptions } from './bench-options.js';
-import { CONTENDER_LABELS, CONTENDERS, NODE_FLAGS, startContender, type ContenderName } from './contenders.js';
+import { CONTENDER_LABELS, NODE_FLAGS, startContender, type ContenderName } from './contenders.js';
+import { GRAFBASE_SETTINGS } from './federation/grafbase-gateway.js';
 import { BenchDatabases, type DataSize, type SeededDataSet } from './data-sets.js';
 import { argumentSequence, measureLatency, measureLoad, referenceAnswers, type CheckedArguments, type LatencyRun, type LoadRun, type MeasureSettings } from './measure.js';
 import { capturePlans } from './plans.js';
@@ -22,7 +23,7 @@ export type Log = (line: string) => void;
 const describeSize = (size: DataSize) => `${size.customers.toLocaleString('en')} customers, ${size.products.toLocaleString('en')} products, ${size.orders.toLocaleString('en')} orders`;
 
 /** The contenders in the order of a repetition: rotated by one each time, so that none always goes first. */
-export const rotation = (repetition: number): ContenderName[] => CONTENDERS.map((_, i) => CONTENDERS[(i + repetition) % CONTENDERS.length]!);
+export const rotation = (contenders: readonly ContenderName[], repetition: number): ContenderName[] => contenders.map((_, i) => contenders[(i + repetition) % contenders.length]!);
 
 /** What one contender gave on one scenario over every repetition, before it is summarised. */
 interface CellRuns {
@@ -84,7 +85,7 @@ export async function measureSize(
   scenarios: readonly Scenario[],
   settings: MeasureSettings,
   main: boolean,
-  options: Pick<BenchOptions, 'until'>,
+  options: Pick<BenchOptions, 'until' | 'contenders'>,
   say: Log,
   start: typeof startContender = startContender,
 ): Promise<SizeRun> {
@@ -107,17 +108,17 @@ export async function measureSize(
     await reference.stop();
   }
 
-  const cells = new Map<string, Record<ContenderName, CellRuns>>();
+  const cells = new Map<string, Partial<Record<ContenderName, CellRuns>>>();
   const runsOf = (scenario: string, contender: ContenderName) => {
-    if (!cells.has(scenario)) cells.set(scenario, Object.fromEntries(CONTENDERS.map((c) => [c, emptyRuns()])) as Record<ContenderName, CellRuns>);
-    return cells.get(scenario)![contender];
+    if (!cells.has(scenario)) cells.set(scenario, Object.fromEntries(options.contenders.map((c) => [c, emptyRuns()])));
+    return cells.get(scenario)![contender]!;
   };
   const mix = scenarios
     .filter((s) => DASHBOARD_WEIGHTS[s.name])
     .map((scenario) => ({ scenario, weight: DASHBOARD_WEIGHTS[scenario.name]!, checked: mergeChecked(checked.get(scenario.name)!) }));
 
   for (let repetition = 0; repetition < settings.repetitions; repetition++) {
-    for (const name of rotation(repetition)) {
+    for (const name of rotation(options.contenders, repetition)) {
       say(`  repetition ${repetition + 1} of ${settings.repetitions}: starting ${CONTENDER_LABELS[name]}`);
       const contender = await start(name, dataSet, { onProgress: say });
       try {
@@ -139,7 +140,7 @@ export async function measureSize(
           const p50 = round1(percentile([...latency.latencies].sort((a, b) => a - b), 50));
           const rps = runs.load.at(-1) && runs.load.length > repetition ? `, ${runs.load.at(-1)!.rps} req/s` : '';
           const problems = latency.errors + latency.mismatches ? `, ${latency.errors} errors, ${latency.mismatches} wrong answers` : '';
-          say(`    ${scenario.name.padEnd(22)} ${CONTENDER_LABELS[name].padEnd(34)} p50 ${String(p50).padStart(8)} ms over ${latency.latencies.length}${rps}${problems}`);
+          say(`    ${scenario.name.padEnd(22)} ${CONTENDER_LABELS[name].padEnd(44)} p50 ${String(p50).padStart(8)} ms over ${latency.latencies.length}${rps}${problems}`);
         }
         if (main && settings.dashboard && name !== 'naive') {
           const runs = runsOf('dashboard', name);
@@ -147,7 +148,7 @@ export async function measureSize(
           const load = await measureLoad(contender, mix, size, options.until, settings.dashboard, settings);
           runs.load.push(load);
           runs.peakRssMb.push(contender.front.peakRssMb() ?? 0);
-          say(`    dashboard mix          ${CONTENDER_LABELS[name].padEnd(34)} ${load.rps} req/s, ${load.errors} errors, ${load.mismatches} wrong of ${load.checked} checked`);
+          say(`    dashboard mix          ${CONTENDER_LABELS[name].padEnd(44)} ${load.rps} req/s, ${load.errors} errors, ${load.mismatches} wrong of ${load.checked} checked`);
         }
       } finally {
         await contender.stop();
@@ -157,7 +158,7 @@ export async function measureSize(
   const result = (name: string, title: string, fromLoad: boolean): ScenarioResult => ({
     name,
     title,
-    contenders: Object.fromEntries(CONTENDERS.map((c) => [c, summarise(cells.get(name)?.[c] ?? emptyRuns(), fromLoad)])) as Record<ContenderName, CellResult>,
+    contenders: Object.fromEntries(options.contenders.map((c) => [c, summarise(cells.get(name)?.[c] ?? emptyRuns(), fromLoad)])),
   });
   return {
     perScenario: scenarios.map((s) => result(s.name, s.title, false)),
@@ -182,7 +183,7 @@ export async function runBench(options: BenchOptions, command: string, log: Log)
   const sizes = options.scaling.map((fraction) => scaledSize(options.size, fraction));
   say(`Tributary benchmark (${options.mode}${options.mode === 'quick' ? ': a smoke test, no verdicts' : ''}): ${describeSize(options.size)}; scaling at ${sizes.map((s) => s.orders.toLocaleString('en')).join(', ')} orders`);
   say(`Databases: ${databases.describe()}${options.databaseUrl ? '' : ' (pass --database-url to run on PostgreSQL)'}`);
-  const p50BySize: Array<Record<string, Record<ContenderName, number>>> = [];
+  const p50BySize: Array<Record<string, Partial<Record<ContenderName, number>>>> = [];
   let main: SizeRun = { perScenario: [] };
   let settingsRecorded: Record<string, string> = {};
   let plans: BenchResults['plans'] = [];
@@ -199,7 +200,7 @@ export async function runBench(options: BenchOptions, command: string, log: Log)
       settingsRecorded = await databases.prepare(dataSet);
       const scenarios = isMain ? SCENARIOS : SCENARIOS.filter((s) => SCALING_SCENARIOS.includes(s.name));
       const run = await measureSize(dataSet, scenarios, isMain ? options.settings : options.scalingSettings, isMain, options, say);
-      p50BySize.push(Object.fromEntries(run.perScenario.map((s) => [s.name, Object.fromEntries(CONTENDERS.map((c) => [c, s.contenders[c].p50Ms]))])) as Record<string, Record<ContenderName, number>>);
+      p50BySize.push(Object.fromEntries(run.perScenario.map((s) => [s.name, Object.fromEntries(options.contenders.map((c) => [c, s.contenders[c]!.p50Ms]))])));
       if (isMain) {
         main = run;
         if (options.plans) {
@@ -220,7 +221,7 @@ export async function runBench(options: BenchOptions, command: string, log: Log)
   const scaling = {
     sizes,
     scenarios: scaled.map((scenario) =>
-      scalingSeries(scenario.name, scenario.title, sizes, Object.fromEntries(CONTENDERS.map((c) => [c, p50BySize.map((bySize) => bySize[scenario.name]?.[c] ?? NaN)])) as Record<ContenderName, number[]>),
+      scalingSeries(scenario.name, scenario.title, sizes, Object.fromEntries(options.contenders.map((c) => [c, p50BySize.map((bySize) => bySize[scenario.name]?.[c] ?? NaN)]))),
     ),
   };
   const date = new Date().toISOString().slice(0, 10);
@@ -235,6 +236,8 @@ export async function runBench(options: BenchOptions, command: string, log: Log)
       machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node.js ${process.version}, every process with ${NODE_FLAGS.join(' ')}`,
       dataSize: options.size,
       settings: options.settings,
+      contenders: [...options.contenders],
+      grafbaseSettings: options.contenders.includes('grafbase') ? { ...GRAFBASE_SETTINGS } : null,
       seconds: { total: Math.round((performance.now() - started) / 1000) },
     },
     scenarios,

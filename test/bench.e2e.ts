@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchResults } from '../bench/report/bench-results.js';
 
 const run = promisify(execFile);
+/** The contenders --tiny measures: the peers that add only another gateway or driver are test/bench-peers.e2e.ts's. */
 const CONTENDERS = ['tributary', 'naive', 'directSql', 'federation', 'store'];
 
 /**
@@ -44,7 +45,9 @@ describe('npm run bench, on a tiny data set', () => {
     expect(results.meta.database).toMatch(databaseUrl ? /^PostgreSQL/ : /^PGlite/);
   });
 
-  it('measures every scenario for all four contenders, with every answer equal to direct SQL, the median with its interval', () => {
+  it('measures every scenario for the tiny run\'s contenders, with every answer equal to direct SQL, the median with its interval', () => {
+    expect(results.meta.contenders).toEqual(CONTENDERS);
+    expect(results.meta.grafbaseSettings).toBeNull();
     expect(results.scenarios.map((s) => s.name)).toEqual([
       'calibration',
       'orders-1000',
@@ -87,7 +90,7 @@ describe('npm run bench, on a tiny data set', () => {
     for (const name of ['calibration', 'topCustomers-year', 'dashboard']) {
       const scenario = results.scenarios.find((s) => s.name === name)!;
       for (const contender of ['tributary', 'directSql', 'federation'] as const) {
-        const cell = scenario.contenders[contender];
+        const cell = scenario.contenders[contender]!;
         expect({ name, contender, repetitions: cell.rpsByRepetition.length }).toEqual({ name, contender, repetitions: 1 });
         expect(cell.rps).toBeGreaterThan(0);
         expect(cell.checkedUnderLoad).toBeGreaterThan(0);
@@ -96,7 +99,8 @@ describe('npm run bench, on a tiny data set', () => {
   });
 
   it('gives the CPU time per request of every process of every contender', () => {
-    const calibration = results.scenarios.find((s) => s.name === 'calibration')!.contenders;
+    const { tributary, federation, directSql } = results.scenarios.find((s) => s.name === 'calibration')!.contenders;
+    const calibration = { tributary: tributary!, federation: federation!, directSql: directSql! };
     expect(Object.keys(calibration.tributary.cpuMsPerRequest).sort()).toEqual(['catalog', 'customers', 'gateway', 'orders']);
     expect(Object.keys(calibration.federation.cpuMsPerRequest).sort()).toEqual(['catalog subgraph', 'customers subgraph', 'gateway', 'orders subgraph']);
     expect(Object.keys(calibration.directSql.cpuMsPerRequest)).toEqual(['direct SQL']);
@@ -120,7 +124,8 @@ describe('npm run bench, on a tiny data set', () => {
   });
 
   it('shows the collapse: one call per service for a page of orders, one per key without batching', () => {
-    const orders = results.scenarios.find((s) => s.name === 'orders-1000')!.contenders;
+    const { tributary, federation, directSql, naive } = results.scenarios.find((s) => s.name === 'orders-1000')!.contenders;
+    const orders = { tributary: tributary!, federation: federation!, directSql: directSql!, naive: naive! };
     expect(orders.tributary.downstreamCalls).toBe(3);
     expect(orders.federation.downstreamCalls).toBe(3);
     expect(orders.directSql.downstreamCalls).toBe(0);

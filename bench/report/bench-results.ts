@@ -1,4 +1,4 @@
-import { CONTENDERS, type ContenderName } from '../contenders.js';
+import type { ContenderName } from '../contenders.js';
 import type { PumpFigures } from '../pumps.js';
 import type { DataSize } from '../data-sets.js';
 import type { MeasureSettings } from '../measure.js';
@@ -30,7 +30,8 @@ export interface CellResult {
 export interface ScenarioResult {
   name: string;
   title: string;
-  contenders: Record<ContenderName, CellResult>;
+  /** The contenders the run measured (meta.contenders). */
+  contenders: Partial<Record<ContenderName, CellResult>>;
 }
 
 /** One statement a contender ran for a scenario, with its plan and execution time. */
@@ -48,9 +49,9 @@ export interface ScalingSeries {
   name: string;
   title: string;
   /** p50 per contender, one value per data size. */
-  p50Ms: Record<ContenderName, number[]>;
+  p50Ms: Partial<Record<ContenderName, number[]>>;
   /** The exponent b of p50 ∝ orders^b (0: flat, 1: linear), by least squares on logs. */
-  slope: Record<ContenderName, number>;
+  slope: Partial<Record<ContenderName, number>>;
 }
 
 export interface Ratios {
@@ -61,6 +62,10 @@ export interface Ratios {
   tributaryOverFederationRps: number | null;
   /** Reports only: the store contender's p50 over direct SQL's. */
   storeOverDirectSqlP50: number | null;
+  /** The peers on equal terms: Apollo's gateway over raw pg subgraphs, and Grafbase's gateway. */
+  tributaryOverFederationPgP50: number | null;
+  tributaryOverGrafbaseP50: number | null;
+  tributaryOverGrafbaseRps: number | null;
 }
 
 export interface Goal {
@@ -83,6 +88,10 @@ export interface BenchResults {
     machine: string;
     dataSize: DataSize;
     settings: MeasureSettings;
+    /** The contenders measured, in the order of the first repetition. */
+    contenders: ContenderName[];
+    /** grafbase.toml beyond the subgraphs (caches and merging of requests in flight); null when Grafbase was not measured. */
+    grafbaseSettings: Record<string, boolean> | null;
     seconds: { total: number };
   };
   scenarios: ScenarioResult[];
@@ -96,15 +105,20 @@ export interface BenchResults {
 
 const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null || !Number.isFinite(a) || !Number.isFinite(b) || b === 0 ? null : Math.round((a / b) * 100) / 100);
 
+/** Ratios between measured cells; null where either contender was not measured (or gave no samples). */
 export function ratiosOf(scenario: ScenarioResult): Ratios {
-  const { tributary, naive, directSql, federation } = scenario.contenders;
+  const { tributary, naive, directSql, federation, store, federationPg, grafbase } = scenario.contenders;
+  const measured = (cell: CellResult | undefined) => (cell?.samples ? cell : undefined);
   return {
-    naiveOverTributaryCalls: naive.samples ? ratio(naive.downstreamCalls, tributary.downstreamCalls) : null,
-    naiveOverTributaryP50: ratio(naive.p50Ms, tributary.p50Ms),
-    tributaryOverDirectSqlP50: ratio(tributary.p50Ms, directSql.p50Ms),
-    tributaryOverFederationP50: ratio(tributary.p50Ms, federation.p50Ms),
-    tributaryOverFederationRps: ratio(tributary.rps, federation.rps),
-    storeOverDirectSqlP50: scenario.contenders.store?.samples ? ratio(scenario.contenders.store.p50Ms, directSql.p50Ms) : null,
+    naiveOverTributaryCalls: measured(naive) ? ratio(naive!.downstreamCalls, tributary?.downstreamCalls) : null,
+    naiveOverTributaryP50: ratio(naive?.p50Ms, tributary?.p50Ms),
+    tributaryOverDirectSqlP50: ratio(tributary?.p50Ms, directSql?.p50Ms),
+    tributaryOverFederationP50: ratio(tributary?.p50Ms, federation?.p50Ms),
+    tributaryOverFederationRps: ratio(tributary?.rps, federation?.rps),
+    storeOverDirectSqlP50: measured(store) ? ratio(store!.p50Ms, directSql?.p50Ms) : null,
+    tributaryOverFederationPgP50: ratio(tributary?.p50Ms, federationPg?.p50Ms),
+    tributaryOverGrafbaseP50: ratio(tributary?.p50Ms, grafbase?.p50Ms),
+    tributaryOverGrafbaseRps: ratio(tributary?.rps, grafbase?.rps),
   };
 }
 
@@ -118,8 +132,8 @@ export function logLogSlope(sizes: DataSize[], p50: number[]): number {
   return sxx === 0 ? 0 : Math.round((sxy / sxx) * 100) / 100;
 }
 
-export function scalingSeries(name: string, title: string, sizes: DataSize[], p50ByContender: Record<ContenderName, number[]>): ScalingSeries {
-  const slope = Object.fromEntries(CONTENDERS.map((c) => [c, logLogSlope(sizes, p50ByContender[c])])) as Record<ContenderName, number>;
+export function scalingSeries(name: string, title: string, sizes: DataSize[], p50ByContender: Partial<Record<ContenderName, number[]>>): ScalingSeries {
+  const slope = Object.fromEntries(Object.entries(p50ByContender).map(([c, p50]) => [c, logLogSlope(sizes, p50)]));
   return { name, title, p50Ms: p50ByContender, slope };
 }
 

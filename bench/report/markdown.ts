@@ -1,4 +1,4 @@
-import { CONTENDER_LABELS, CONTENDERS } from '../contenders.js';
+import { CONTENDER_LABELS } from '../contenders.js';
 import type { BenchResults, CellResult } from './bench-results.js';
 import { compactCount } from './format.util.js';
 
@@ -17,6 +17,8 @@ const p50 = (cell: CellResult) => (cell.samples ? `${number(cell.p50Ms)} [${numb
 export function resultsMarkdown(results: BenchResults, chartFile: string): string {
   const { meta } = results;
   const { settings } = meta;
+  const contenders = meta.contenders;
+  const grafbase = meta.grafbaseSettings ? Object.entries(meta.grafbaseSettings).map(([key, value]) => `${key} = ${value}`).join(', ') : null;
   const lines = [
     `# Tributary benchmark, ${meta.date} (${meta.mode})`,
     '',
@@ -31,6 +33,8 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
       ? `- Load: ${settings.throughput.connections} connections for ${settings.throughput.seconds} s after a warm-up at the same concurrency, counting completed requests only; one answer in ${Math.round(1 / settings.checkedShare)} checked against direct SQL's. The dashboard mix: ${settings.dashboard?.connections} connections for ${settings.dashboard?.seconds} s. The naive gateway is measured for latency only.`
       : '- Load: none in this mode.',
     `- CPU ms per request: of every process of the contender (from /proc), during the sequential samples; under load in the load table.`,
+    `- Contenders: ${contenders.map((c) => CONTENDER_LABELS[c]).join('; ')}.`,
+    ...(grafbase ? [`- Grafbase: \`grafbase dev\` over the Prisma subgraphs, its schemas composed from their printed SDL, with ${grafbase}.`] : []),
     `- Peak RSS: of the process that answers the client (gateway, or the direct-SQL server${meta.database.startsWith('PGlite') ? ', which holds its embedded database in memory' : ''}).`,
     '',
     '## Latency',
@@ -39,26 +43,29 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
     row(Array(9).fill('---')),
   ];
   for (const scenario of results.scenarios.filter((s) => s.name !== 'dashboard')) {
-    for (const contender of CONTENDERS) {
-      const cell = scenario.contenders[contender];
+    for (const contender of contenders) {
+      const cell = scenario.contenders[contender]!;
       const problems = cell.errors + cell.mismatches;
       lines.push(row([scenario.title, CONTENDER_LABELS[contender], p50(cell), number(cell.p95Ms), number(cell.p99Ms), cell.samples, number(cell.downstreamCalls), cpu(cell.cpuMsPerRequest), problems ? `**${problems}**` : 0]));
     }
   }
   lines.push('', '## Load', '', row(['Scenario', 'Contender', 'req/s (per repetition)', 'p50 ms under load', 'CPU ms per request', 'peak RSS MB', 'checked', 'errors']), row(Array(8).fill('---')));
   for (const scenario of results.scenarios) {
-    for (const contender of CONTENDERS) {
-      const cell = scenario.contenders[contender];
+    for (const contender of contenders) {
+      const cell = scenario.contenders[contender]!;
       if (cell.rps === null) continue;
       const problems = cell.errors + cell.mismatches;
       const underLoad = scenario.name === 'dashboard' ? p50(cell) : '–';
       lines.push(row([scenario.title, CONTENDER_LABELS[contender], `${number(cell.rps)} (${cell.rpsByRepetition.join(', ')})`, underLoad, cpu(cell.loadCpuMsPerRequest), number(cell.peakRssMb, 0), cell.checkedUnderLoad, problems ? `**${problems}**` : 0]));
     }
   }
-  lines.push('', '## Ratios', '', row(['Scenario', 'calls naive/Tributary', 'p50 naive/Tributary', 'p50 Tributary/direct SQL', 'p50 Tributary/Federation', 'req/s Tributary/Federation', 'p50 store/direct SQL']), row(Array(7).fill('---')));
+  const peers = contenders.includes('federationPg') || contenders.includes('grafbase');
+  const peerHeads = peers ? ['p50 Tributary/Federation pg', 'p50 Tributary/Grafbase', 'req/s Tributary/Grafbase'] : [];
+  lines.push('', '## Ratios', '', row(['Scenario', 'calls naive/Tributary', 'p50 naive/Tributary', 'p50 Tributary/direct SQL', 'p50 Tributary/Federation', 'req/s Tributary/Federation', 'p50 store/direct SQL', ...peerHeads]), row(Array(7 + peerHeads.length).fill('---')));
   for (const scenario of results.scenarios) {
     const r = results.ratios[scenario.name]!;
-    lines.push(row([scenario.title, times(r.naiveOverTributaryCalls), times(r.naiveOverTributaryP50), times(r.tributaryOverDirectSqlP50), times(r.tributaryOverFederationP50), times(r.tributaryOverFederationRps), times(r.storeOverDirectSqlP50)]));
+    const peerRatios = peers ? [times(r.tributaryOverFederationPgP50), times(r.tributaryOverGrafbaseP50), times(r.tributaryOverGrafbaseRps)] : [];
+    lines.push(row([scenario.title, times(r.naiveOverTributaryCalls), times(r.naiveOverTributaryP50), times(r.tributaryOverDirectSqlP50), times(r.tributaryOverFederationP50), times(r.tributaryOverFederationRps), times(r.storeOverDirectSqlP50), ...peerRatios]));
   }
   const { sizes, scenarios } = results.scaling;
   lines.push(
@@ -71,7 +78,7 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
     row(Array(sizes.length + 3).fill('---')),
   );
   for (const series of scenarios) {
-    for (const contender of CONTENDERS) lines.push(row([series.title, CONTENDER_LABELS[contender], ...series.p50Ms[contender].map((v) => number(v)), series.slope[contender]]));
+    for (const contender of contenders) lines.push(row([series.title, CONTENDER_LABELS[contender], ...series.p50Ms[contender]!.map((v) => number(v)), series.slope[contender]!]));
   }
   lines.push('', `![p50 latency against data size](${chartFile})`);
   if (results.pumps) {
@@ -102,7 +109,7 @@ export function resultsMarkdown(results: BenchResults, chartFile: string): strin
       lines.push(row([plan.scenario, CONTENDER_LABELS[plan.contender], plan.process, number(plan.executionMs, 2), `[plan](${plan.file})`, `\`${plan.statement.replace(/\s+/g, ' ').replaceAll('|', '\\|').slice(0, 90)}…\``]));
     }
   }
-  const problems = results.scenarios.flatMap((s) => CONTENDERS.filter((c) => s.contenders[c].firstProblem).map((c) => `- ${s.title}, ${CONTENDER_LABELS[c]}: ${s.contenders[c].firstProblem}`));
+  const problems = results.scenarios.flatMap((s) => contenders.filter((c) => s.contenders[c]?.firstProblem).map((c) => `- ${s.title}, ${CONTENDER_LABELS[c]}: ${s.contenders[c]!.firstProblem}`));
   if (problems.length) lines.push('', '## Problems', '', ...problems);
   lines.push('');
   return lines.join('\n');
