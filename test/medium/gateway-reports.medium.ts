@@ -83,7 +83,8 @@ describe('salesByCategory', () => {
       { category: 'Unknown product', currency: 'EUR', revenueCents: 700, units: 7 },
       { category: 'Books', currency: 'GBP', revenueCents: 1300, units: 1 },
     ]);
-    expect(fakes.catalog.calls.map((call) => call.body)).toEqual([{ ids: [book.id, toy.id, gone.id] }]);
+    // One call, for the one field the report reads of each product.
+    expect(fakes.catalog.calls.map((call) => call.body)).toEqual([{ ids: [book.id, toy.id, gone.id], readMask: 'id,category' }]);
   });
 
   it('with the catalog refusing its batch, is an error naming the catalog, not a report with every row unknown', async () => {

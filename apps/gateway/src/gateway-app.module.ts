@@ -14,6 +14,7 @@ import { DownstreamStats } from './downstream/downstream-stats.js';
 import { DownstreamModule } from './downstream/downstream.module.js';
 import { ExportsModule } from './exports/exports.module.js';
 import type { GatewayConfig } from './gateway.config.js';
+import { readMasksPlugin, type ReadMasks } from './loaders/read-masks.js';
 import { LoadersFactory } from './loaders/request-loaders.js';
 import { RateLimitModule } from './limits/rate-limit.module.js';
 import { queryCostPlugin } from './limits/query-cost.plugin.js';
@@ -82,7 +83,8 @@ export class GatewayAppModule {
                 if (!res.writableFinished) clientGone.abort();
               });
               const downstream = new DownstreamStats(clientGone.signal);
-              return { downstream, loaders: loaders.create(downstream), freshness: new ReportFreshness(), principal: req.principal };
+              const readMasks: ReadMasks = {};
+              return { downstream, readMasks, loaders: loaders.create(downstream, readMasks), freshness: new ReportFreshness(), principal: req.principal };
             },
             // Nest's driver types Apollo's CommonJS build and these come from its ES build:
             // the same objects under two declarations.
@@ -99,6 +101,7 @@ export class GatewayAppModule {
               // Off, not even registered: no hook runs. Before compiledExecutionPlugin (its execute span).
               ...(tracingEnabled() ? [tracingPlugin()] : []),
               ...(config.compiledExecution ? [compiledExecutionPlugin()] : []),
+              readMasksPlugin(),
               metricsPlugin(metrics),
               ...(config.downstreamExtension ? [downstreamExtensionPlugin({ traceId: config.development && tracingEnabled() })] : []),
               freshnessExtensionPlugin(),

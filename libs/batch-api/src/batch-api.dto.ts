@@ -1,11 +1,30 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type BatchGetRequest, type ListQuery } from '@tributary/contracts';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MAX_READ_MASK_LENGTH, type BatchGetRequest, type ListQuery } from '@tributary/contracts';
 import { IsEntityIdBatch, IsOptionalCount, IsOptionalInstant, IsOptionalNotNull } from './batch-api.validators.js';
 
 export class BatchGetRequestDto implements BatchGetRequest {
   @IsEntityIdBatch({ description: 'The ids to fetch; the response has one result per id, in this order.' })
   ids!: string[];
+
+  @IsOptionalReadMask()
+  readMask?: string;
+}
+
+/** AIP-157 partial responses: which fields of each resource to send. */
+function IsOptionalReadMask(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({
+      required: false,
+      maxLength: MAX_READ_MASK_LENGTH,
+      example: 'id,placedAt,lines.quantity',
+      description: 'Only these fields of each resource, comma-separated; a nested field by its path. Absent, empty or * gives every field.',
+    }),
+    IsOptionalNotNull(),
+    IsString(),
+    MaxLength(MAX_READ_MASK_LENGTH),
+  );
 }
 
 /** The query of every list method; services extend it with their own filters. */
@@ -24,7 +43,10 @@ export class ListQueryDto implements ListQuery {
 
   @IsOptionalInstant('Only rows whose updatedAt is at or after this instant (incremental reads).')
   updatedSince?: string;
+
+  @IsOptionalReadMask()
+  readMask?: string;
 }
 
-/** The paging fields of a query; everything else in it is a filter the token is bound to. */
-export const PAGING_FIELDS = ['pageSize', 'pageToken'] as const;
+/** The fields of a query that are not filters: a page token is bound to everything else in it. */
+export const PAGING_FIELDS = ['pageSize', 'pageToken', 'readMask'] as const;

@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } fro
 import { toBatchGetResults } from './batch-get-results.util.js';
 import { BatchGetRequestDto, ListQueryDto, PAGING_FIELDS } from './batch-api.dto.js';
 import { KeysetPager, type KeysetWindow, type Versioned } from './keyset-pager.js';
-import { wireBatchGetResponse, wireListResponse, type WireRow } from './wire-json.js';
+import { wireBatchGetResponse, wireListResponse, WireSelect, type WireForm, type WireRow } from './wire-json.js';
 import { DomainException } from '@tributary/core';
 
 /**
@@ -18,12 +18,15 @@ export interface BatchResourceSource<T extends Versioned, F = Record<string, unk
   /** Up to `take` rows of the window in (updatedAt, id) order, matching the filters. */
   findPage(window: KeysetWindow, take: number, filters: F): Promise<T[]>;
   /**
-   * Optional, for resources read by the thousand: the same rows as findByIds, their
-   * wire form written by the database (WireRow). batchGet then sends the text as it is.
+   * Optional, for resources read by the thousand: the wire form as SQL. batchGet and
+   * list then read the rows below, whose JSON the database writes with the fields a
+   * read mask chooses (`wire`, the form's SQL for it), and send it as it is.
    */
-  findWireByIds?(ids: readonly string[]): Promise<WireRow[]>;
-  /** Optional: the same rows as findPage, as the database wrote their wire form; list then sends them as they are. */
-  findWirePage?(window: KeysetWindow, take: number, filters: F): Promise<WireRow[]>;
+  readonly wireForm?: WireForm;
+  /** The same rows as findByIds, each as `${Prisma.raw(wire)}::text AS json`. */
+  findWireByIds?(ids: readonly string[], wire: string): Promise<WireRow[]>;
+  /** The same rows as findPage, each as `${Prisma.raw(wire)}::text AS json`. */
+  findWirePage?(window: KeysetWindow, take: number, filters: F, wire: string): Promise<WireRow[]>;
 }
 
 type RowOf<S> = S extends BatchResourceSource<infer T, never> ? T : never;
@@ -107,10 +110,21 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
   @ApiExtraModels(model)
   @Controller('v1')
   class BatchResourceControllerBase {
+    private readonly wire?: WireSelect;
+
     constructor(
       @Inject(options.service) protected readonly service: S,
       @Inject(KeysetPager) private readonly pager: KeysetPager,
-    ) {}
+    ) {
+      if (service.wireForm) this.wire = new WireSelect(service.wireForm, resource);
+    }
+
+    /** The SQL of the caller's read mask; a 400 for a mask on a resource that always sends every field. */
+    private wireSqlOrThrow(readMask: string | undefined): string | undefined {
+      if (this.wire) return this.wire.sqlFor(readMask);
+      if (readMask !== undefined && readMask.trim() !== '' && readMask.trim() !== '*') throw DomainException.invalidField('readMask', `${collection} are always sent whole: readMask is not supported here`);
+      return undefined;
+    }
 
     @Post(`${collection}\\:batchGet`)
     @HttpCode(200)
@@ -121,7 +135,8 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
     @ApiOkResponse({ type: batchGetResponse })
     async batchGet(@Body() body: BatchGetRequestDto) {
       refuseMalformed(body.ids, (index) => `ids[${index}]`);
-      if (this.service.findWireByIds) return wireBatchGetResponse(resource, body.ids, await this.service.findWireByIds([...new Set(body.ids)]));
+      const wire = this.wireSqlOrThrow(body.readMask);
+      if (wire && this.service.findWireByIds) return wireBatchGetResponse(resource, body.ids, await this.service.findWireByIds([...new Set(body.ids)], wire));
       const rows = await this.service.findByIds([...new Set(body.ids)]);
       return { results: toBatchGetResults(resource, body.ids, rows as Array<RowOf<S>>, toDto) };
     }
@@ -130,9 +145,10 @@ export function BatchResourceController<S extends BatchResourceSource<Versioned,
     @ApiOperation({ summary: `List ${collection} in (updatedAt, id) order`, description: 'Keyset pages; pass nextPageToken with the same filters to continue.' })
     @ApiOkResponse({ type: listResponse })
     async list(@Query() query: Q) {
+      const wire = this.wireSqlOrThrow(query.readMask);
       const { findWirePage } = this.service;
-      if (findWirePage) {
-        const page = await this.pager.page(collection, query, (window, take, filters) => findWirePage.call(this.service, window, take, filters));
+      if (wire && findWirePage) {
+        const page = await this.pager.page(collection, query, (window, take, filters) => findWirePage.call(this.service, window, take, filters, wire));
         return wireListResponse(collection, page.items, page.nextPageToken);
       }
       const page = await this.pager.page(collection, query, (window, take, filters) => this.service.findPage(window, take, filters));

@@ -8,5 +8,6 @@ export * from './page-token.codec.js';
 export * from './period.util.js';
 export * from './problem-details.filter.js';
 export * from './validation.util.js';
+export * from './read-mask.js';
 export * from './wire-json.js';
 export * from './contract-audit/index.js';

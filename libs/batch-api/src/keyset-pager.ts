@@ -79,7 +79,8 @@ export class KeysetPager {
     query: Q,
     fetch: PageFetcher<T, Omit<Q, (typeof PAGING_FIELDS)[number]>>,
   ): Promise<Page<T>> {
-    const { pageSize, pageToken, ...filters } = query;
+    // The read mask is not a filter: a walk may change it between pages.
+    const { pageSize, pageToken, readMask: _readMask, ...filters } = query;
     const binding = { resource, filters };
     const size = effectivePageSize(pageSize);
     const after = pageToken === undefined ? undefined : this.codec.decodeOrThrow(pageToken, binding);

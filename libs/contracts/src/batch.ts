@@ -9,9 +9,18 @@ export const MAX_PAGE_SIZE = 1000;
 /** Ids are UUIDv7 strings; anything longer than this is not an id of ours. */
 export const MAX_ID_LENGTH = 64;
 
+/** The longest read mask a service takes. */
+export const MAX_READ_MASK_LENGTH = 1024;
+
 /** `POST /v1/{rs}:batchGet` */
 export interface BatchGetRequest {
   ids: string[];
+  /**
+   * AIP-157 partial responses: only these fields of each resource, comma-separated,
+   * a nested one by its path (`id,placedAt,lines.quantity`). Absent, empty or `*`:
+   * every field. A field the resource does not have is refused (400).
+   */
+  readMask?: string;
 }
 
 export interface NotFoundEntry {
@@ -33,6 +42,8 @@ export interface ListQuery {
   pageToken?: string;
   /** Only rows whose updatedAt is at or after this instant (incremental reads). */
   updatedSince?: Instant;
+  /** Only these fields of each resource, as in BatchGetRequest; not a filter (pages of one walk may differ). */
+  readMask?: string;
 }
 
 /** One keyset page: `{"customers": [...], "nextPageToken": "..."}`, no token on the last page. */

@@ -6,7 +6,8 @@ import type { ServiceClient } from './service-client.js';
 export class CatalogApi {
   constructor(private readonly http: ServiceClient) {}
 
-  batchGet(ids: readonly string[], stats: DownstreamStats): Promise<BatchGetResponse<'product', Product>> {
-    return this.http.call({ method: 'POST', path: '/v1/products:batchGet', body: { ids }, keys: ids.length, idempotent: true, listField: 'results' }, stats);
+  /** With a read mask, each product has only those fields. */
+  batchGet(ids: readonly string[], stats: DownstreamStats, readMask?: string): Promise<BatchGetResponse<'product', Product>> {
+    return this.http.call({ method: 'POST', path: '/v1/products:batchGet', body: { ids, readMask }, keys: ids.length, idempotent: true, listField: 'results' }, stats);
   }
 }

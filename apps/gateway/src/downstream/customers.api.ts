@@ -6,8 +6,9 @@ import type { ServiceClient } from './service-client.js';
 export class CustomersApi {
   constructor(private readonly http: ServiceClient) {}
 
-  batchGet(ids: readonly string[], stats: DownstreamStats): Promise<BatchGetResponse<'customer', Customer>> {
-    return this.http.call({ method: 'POST', path: '/v1/customers:batchGet', body: { ids }, keys: ids.length, idempotent: true, listField: 'results' }, stats);
+  /** With a read mask, each customer has only those fields. */
+  batchGet(ids: readonly string[], stats: DownstreamStats, readMask?: string): Promise<BatchGetResponse<'customer', Customer>> {
+    return this.http.call({ method: 'POST', path: '/v1/customers:batchGet', body: { ids, readMask }, keys: ids.length, idempotent: true, listField: 'results' }, stats);
   }
 
   list(query: { pageSize: number; pageToken?: string }, stats: DownstreamStats): Promise<ListPage<'customers', Customer>> {

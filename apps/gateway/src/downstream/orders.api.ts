@@ -20,8 +20,9 @@ import type { ServiceClient } from './service-client.js';
 export class OrdersApi {
   constructor(private readonly http: ServiceClient) {}
 
-  batchGet(ids: readonly string[], stats: DownstreamStats): Promise<BatchGetResponse<'order', Order>> {
-    return this.http.call({ method: 'POST', path: '/v1/orders:batchGet', body: { ids }, keys: ids.length, idempotent: true, listField: 'results' }, stats);
+  /** With a read mask, each order has only those fields. */
+  batchGet(ids: readonly string[], stats: DownstreamStats, readMask?: string): Promise<BatchGetResponse<'order', Order>> {
+    return this.http.call({ method: 'POST', path: '/v1/orders:batchGet', body: { ids, readMask }, keys: ids.length, idempotent: true, listField: 'results' }, stats);
   }
 
   list(query: OrdersListQuery & { pageSize: number }, stats: DownstreamStats): Promise<ListPage<'orders', Order>> {

@@ -10,6 +10,7 @@ import { GATEWAY_CONFIG } from '../gateway.constants.js';
 import type { GatewayConfig } from '../gateway.config.js';
 import { GatewayMetrics } from '../operations/gateway-metrics.js';
 import type { ReportFreshness } from '../reports/report-source.js';
+import type { ReadMasks } from './read-masks.js';
 
 export interface CustomerOrdersKey extends PlacedPeriod {
   customerId: string;
@@ -29,6 +30,8 @@ export interface GatewayContext {
   downstream: DownstreamStats;
   /** Which source served each report: `extensions.freshness`. */
   freshness: ReportFreshness;
+  /** Which fields of each resource the request's operation reads (readMasksPlugin). */
+  readMasks: ReadMasks;
   /** Who asked: set by the authentication middleware on every request it lets through. */
   principal?: Principal;
 }
@@ -57,12 +60,13 @@ export class LoadersFactory {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  create(stats: DownstreamStats): RequestLoaders {
+  /** `masks` are the request's read masks, set once its operation is known (readMasksPlugin), before any loader runs. */
+  create(stats: DownstreamStats, masks: ReadMasks = {}): RequestLoaders {
     const { customers, orders, catalog } = this.downstream;
     return {
-      customerById: this.loader('customerById', async (ids) => resourcesByKey('customer', ids, await customers.batchGet(ids, stats))),
-      productById: this.loader('productById', async (ids) => resourcesByKey('product', ids, await catalog.batchGet(ids, stats))),
-      orderById: this.loader('orderById', async (ids) => resourcesByKey('order', ids, await orders.batchGet(ids, stats))),
+      customerById: this.loader('customerById', async (ids) => resourcesByKey('customer', ids, await customers.batchGet(ids, stats, masks.customer))),
+      productById: this.loader('productById', async (ids) => resourcesByKey('product', ids, await catalog.batchGet(ids, stats, masks.product))),
+      orderById: this.loader('orderById', async (ids) => resourcesByKey('order', ids, await orders.batchGet(ids, stats, masks.order))),
       ordersByCustomer: this.loader(
         'ordersByCustomer',
         async (keys) => {

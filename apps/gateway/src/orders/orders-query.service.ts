@@ -14,7 +14,8 @@ export class OrdersQueryService {
     private readonly cursors: ConnectionCursors,
   ) {}
 
-  async orders({ first, after }: ConnectionArgs, filter: OrderFilter, stats: DownstreamStats) {
+  /** With a read mask, each order has only those fields (the cursors do not depend on it). */
+  async orders({ first, after }: ConnectionArgs, filter: OrderFilter, stats: DownstreamStats, readMask?: string) {
     if (filter.placedFrom && filter.placedTo && filter.placedFrom >= filter.placedTo) {
       throw DomainException.invalidField('filter.placedTo', 'filter.placedTo must be later than filter.placedFrom');
     }
@@ -26,7 +27,7 @@ export class OrdersQueryService {
       updatedSince: filter.updatedSince?.toISOString(),
     };
     const { edges, hasNextPage } = await readConnection(this.cursors, { connection: 'Query.orders', filters }, first, after, async (pageToken, pageSize) => {
-      const page = await this.downstream.orders.list({ ...filters, pageSize, pageToken }, stats);
+      const page = await this.downstream.orders.list({ ...filters, pageSize, pageToken, readMask }, stats);
       return { items: page.orders, nextPageToken: page.nextPageToken };
     });
     return toConnection(edges, hasNextPage);

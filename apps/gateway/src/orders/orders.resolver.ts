@@ -1,8 +1,7 @@
-import { Args, Info, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Customer } from '../customers/customer.model.js';
-import type { DownstreamStats } from '../downstream/downstream-stats.js';
-import { Loaders, RequestStats, type GatewayContext, type RequestLoaders } from '../loaders/request-loaders.js';
+import type { GatewayContext } from '../loaders/request-loaders.js';
 import { Order, OrderConnection, OrdersArgs } from './order.model.js';
 import { attachOrderRelations, type OrderWithRelations } from './order-relations.js';
 import { OrdersQueryService } from './orders-query.service.js';
@@ -12,8 +11,8 @@ export class OrdersResolver {
   constructor(private readonly query: OrdersQueryService) {}
 
   @Query(() => OrderConnection, { nullable: true, description: 'Orders in the order of their last change, filtered.' })
-  async orders(@Args() { first, after, filter }: OrdersArgs, @RequestStats() stats: DownstreamStats, @Loaders() loaders: RequestLoaders, @Info() info: GraphQLResolveInfo) {
-    const connection = await this.query.orders({ first, after }, filter ?? {}, stats);
+  async orders(@Args() { first, after, filter }: OrdersArgs, @Context() { downstream: stats, loaders, readMasks }: GatewayContext, @Info() info: GraphQLResolveInfo) {
+    const connection = await this.query.orders({ first, after }, filter ?? {}, stats, readMasks.order);
     await attachOrderRelations(
       connection.edges.map((edge) => edge.node),
       info,
