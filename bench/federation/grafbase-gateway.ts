@@ -10,7 +10,7 @@ import { typeDefs as catalogTypeDefs } from './catalog.subgraph.js';
 import { typeDefs as customersTypeDefs } from './customers.subgraph.js';
 import { typeDefs as ordersTypeDefs } from './orders.subgraph.js';
 
-/** The CLI's npm package (a devDependency): one static binary, no install script. */
+/** The CLI's npm package (an optional dependency, for x86_64 Linux only): one static binary, no install script. */
 const PACKAGE = '@grafbase/cli-x86_64-unknown-linux-musl';
 export const GRAFBASE_EXECUTABLE = projectPath('node_modules', PACKAGE, 'grafbase');
 
