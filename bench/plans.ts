@@ -79,6 +79,8 @@ async function explainerOf(location: DatabaseLocation): Promise<Explainer> {
  */
 export async function capturePlans(dataSet: SeededDataSet, scenarios: readonly Scenario[], options: BenchOptions, dir: string, say: (line: string) => void): Promise<StatementPlan[]> {
   const plans: StatementPlan[] = [];
+  // A previous run's plans go: a statement no contender runs any more must not stay beside the results.
+  rmSync(dir, { recursive: true, force: true });
   const logDir = mkdtempSync(join(tmpdir(), 'tributary-statements-'));
   try {
     for (const contenderName of PLANNED.filter((name) => options.contenders.includes(name))) {
